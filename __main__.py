@@ -1,0 +1,3 @@
+from redduck.server.cli import main
+
+main()

@@ -1,0 +1,155 @@
+"""Running COPY: client streams and import-directory files into tables, tables to clients.
+
+COPY data is decoded into Arrow batches in redduck (protocol.codecs.copy_format) and
+inserted batch by batch inside one transaction, so a bad row commits nothing.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from redduck.protocol.codecs.copy_format import CopyOptions, decode_copy_in
+from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILEGE, UNDEFINED_TABLE,
+                                     PgError)
+
+from .errors import from_duckdb
+from .result import Column, Result
+from .rowsource import RowSource
+from .types import oid_of
+
+_BATCH_VIEW = "__redduck_copy_batch"
+
+
+@dataclass
+class CopyInTarget:
+    table: str
+    columns: list[str]
+    schema: pa.Schema
+    options: CopyOptions
+    oids: list[int]
+
+
+def _quote(name: str) -> str:
+    return ".".join('"' + p.replace('"', '""') + '"' for p in name.split("."))
+
+
+def _target(session, stmt) -> CopyInTarget:
+    cur = session.cursor
+    session._detach_all()
+    try:
+        rel = cur.sql(f"SELECT * FROM {_quote(stmt.table)} LIMIT 0")
+    except duckdb.CatalogException:
+        raise PgError(UNDEFINED_TABLE, f'relation "{stmt.table}" does not exist') from None
+    all_cols = list(rel.columns)
+    cols = stmt.columns or all_cols
+    lower = {c.lower(): c for c in all_cols}
+    missing = [c for c in cols if c.lower() not in lower]
+    if missing:
+        raise PgError("42703", f'column "{missing[0]}" of relation "{stmt.table}" does not exist')
+    cols = [lower[c.lower()] for c in cols]
+    types = dict(zip(all_cols, rel.types))
+    arrow = cur.sql(f"SELECT {', '.join(_quote(c) for c in cols)} FROM {_quote(stmt.table)} LIMIT 0").to_arrow_table()
+    return CopyInTarget(stmt.table, cols, arrow.schema, stmt.copy_options(), [oid_of(str(types[c])) for c in cols])
+
+
+def start_copy(session, stmt) -> Result:
+    if stmt.direction == "out":
+        if stmt.source != "STDIO":
+            raise PgError(INSUFFICIENT_PRIVILEGE, "COPY to a server file is not allowed",
+                          hint="Use COPY … TO STDOUT (psql: \\copy).")
+        return _copy_out(session, stmt)
+    target = _target(session, stmt)
+    notices = [PgError("00000", f"COPY option {o} is ignored by redduck", severity="NOTICE")
+               for o in stmt.ignored]
+    if stmt.source == "STDIO":
+        return Result(copy_in=target, notices=notices)
+    path = _server_file(session, stmt.source)
+    with open(path, "rb") as f:
+        res = finish_copy_in(session, target, f)
+    res.notices = notices + res.notices
+    return res
+
+
+def _server_file(session, source: str) -> str:
+    if "://" in source:
+        scheme = source.split("://", 1)[0]
+        raise PgError(FEATURE_NOT_SUPPORTED,
+                      f"COPY from {scheme}:// is not available: this server has no network access to object stores",
+                      hint="Copy the file into an --import-dir folder and COPY from its path.")
+    dirs = session.engine.import_dirs
+    real = os.path.realpath(source if os.path.isabs(source) else os.path.join(dirs[0] if dirs else ".", source))
+    if not any(real == d or real.startswith(d + os.sep) for d in dirs):
+        raise PgError(INSUFFICIENT_PRIVILEGE, f'could not open file "{source}" for reading: permission denied',
+                      hint="Server files may be read only from the server's --import-dir folders.")
+    if not os.path.isfile(real):
+        raise PgError("58P01", f'could not open file "{source}" for reading: No such file or directory')
+    return real
+
+
+def finish_copy_in(session, target: CopyInTarget, source) -> Result:
+    """Decode all of `source` and insert it; nothing is kept if any row is bad."""
+    cur = session.cursor
+    own_tx = session.tx == "I"
+    cols = ", ".join(_quote(c) for c in target.columns)
+    sql = f"INSERT INTO {_quote(target.table)} ({cols}) SELECT * FROM {_BATCH_VIEW}"
+    total = 0
+    notices = []
+    session._detach_all()
+    if own_tx:
+        cur.execute("BEGIN TRANSACTION")
+    try:
+        opts = target.options
+        gen = decode_copy_in(source, target.schema, opts)
+        for batch in gen:
+            if batch.num_rows == 0:
+                continue
+            cur.register(_BATCH_VIEW, batch)
+            try:
+                cur.execute(sql)
+                total += cur.fetchone()[0]
+            finally:
+                cur.unregister(_BATCH_VIEW)
+        skipped = getattr(gen, "skipped", None)
+        if own_tx:
+            cur.execute("COMMIT")
+    except PgError:
+        _abort(session, own_tx)
+        raise
+    except duckdb.Error as e:
+        _abort(session, own_tx)
+        raise from_duckdb(e) from None
+    except Exception:
+        _abort(session, own_tx)
+        raise
+    if target.options.max_errors:
+        notices.append(PgError("00000", f"COPY loaded {total} rows into {target.table}", severity="NOTICE"))
+    session.engine.bump_data()
+    return Result(tag=f"COPY {total}", notices=notices)
+
+
+def _abort(session, own_tx: bool) -> None:
+    if own_tx:
+        try:
+            session.cursor.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+    else:
+        session._mark_failed()
+
+
+def _copy_out(session, stmt) -> Result:
+    if stmt.query is not None:
+        plan = session.plan(stmt.query)
+    else:
+        from .sqltext import split_statements
+        cols = ", ".join(_quote(c) for c in stmt.columns) if stmt.columns else "*"
+        plan = session.plan(split_statements(f"SELECT {cols} FROM {_quote(stmt.table)}")[0])
+    if not plan.returns_rows:
+        raise PgError("42601", "COPY query must return rows")
+    res = session.execute(plan)
+    res.copy_out = stmt.copy_options()
+    res.tag_prefix = "COPY"
+    return res

@@ -1,0 +1,37 @@
+"""The redduck dialect: PostgreSQL's, read by sqlglot, generated as DuckDB."""
+from __future__ import annotations
+
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.tokenizer_core import TokenizerCore
+from sqlglot.tokens import TokenType
+
+
+class _PgTokenizerCore(TokenizerCore):
+    __slots__ = ()
+
+    def _scan_string(self, start: str) -> bool:
+        # PostgreSQL: '$' then a digit is always a parameter ($1,$2 …); a dollar-quote tag
+        # cannot start with a digit. sqlglot would read "$1,$" as a tag.
+        if start == "$" and self._peek.isdigit():
+            self._add(TokenType.PARAMETER)
+            return True
+        return super()._scan_string(start)
+
+
+class Redduck(Postgres):
+    """PostgreSQL as clients write it. Model statements have their own parser (engine.ml)."""
+
+    class Tokenizer(Postgres.Tokenizer):
+        # sqlglot folds everything after SHOW/EXECUTE/FETCH… into one string token;
+        # redduck parses those statements itself and needs their tokens
+        COMMANDS = {TokenType.COMMAND}
+
+        def _init_core(self):
+            core = super()._init_core()
+            core.__class__ = _PgTokenizerCore
+            return core
+
+
+READ = Redduck()
+WRITE = DuckDB()

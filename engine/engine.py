@@ -1,0 +1,96 @@
+"""The Engine: one DuckDB database, shared by every session, plus the model layer."""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+
+import duckdb
+
+from .database import catalog_name, open_database
+from .session import EngineSession
+
+log = logging.getLogger("redduck.engine")
+
+
+@dataclass
+class EngineConfig:
+    database: str = ":memory:"
+    database_name: str | None = None
+    import_dirs: list = field(default_factory=list)
+    threads: int | None = None
+    memory_limit: str | None = None
+    ml: bool = True
+    training_concurrency: int = 1
+
+
+class Engine:
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.db = open_database(config.database, config.import_dirs, config.threads, config.memory_limit)
+        self.name = config.database_name or catalog_name(config.database)
+        self.import_dirs = [os.path.realpath(d) for d in config.import_dirs]
+        self.catalog_version = 0
+        self._columns_cache: dict = {}
+        self._cache_version = -1
+        self._lock = threading.Lock()
+        self._meta = self.db.cursor()
+        self.models = None
+        if config.ml:
+            from .ml.service import ModelService
+            self.models = ModelService(self, concurrency=config.training_concurrency)
+
+    def accepts_database(self, name: str) -> bool:
+        return name in (self.name, "postgres", "") or name == self.name.lower()
+
+    def session(self, pid: int, user: str, startup: dict | None = None) -> EngineSession:
+        return EngineSession(self, pid, user, self.name, startup)
+
+    def model_function_names(self) -> frozenset:
+        return self.models.function_names() if self.models else frozenset()
+
+    def bump_catalog(self) -> None:
+        with self._lock:
+            self.catalog_version += 1
+
+    def bump_data(self) -> None:
+        pass
+
+    def column_type(self, table: str | None, column: str | None, tables: list):
+        """DuckDB type of table.column (or the column names of `table` when column is None)."""
+        with self._lock:
+            if self._cache_version != self.catalog_version:
+                rows = self._meta.execute(
+                    "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE database_name = current_database() ORDER BY column_index").fetchall()
+                cache: dict = {}
+                for schema, tname, cname, dtype in rows:
+                    for key in (tname.lower(), f"{schema}.{tname}".lower()):
+                        cache.setdefault(key, {})[cname.lower()] = dtype
+                self._columns_cache, self._cache_version = cache, self.catalog_version
+            cache = self._columns_cache
+        if column is None:
+            cols = cache.get((table or "").lower())
+            return list(cols) if cols else None
+        candidates = [table] if table else tables
+        for t in candidates:
+            if t and (cols := cache.get(t.lower())) and column.lower() in cols:
+                return cols[column.lower()]
+        return None
+
+    def checkpoint(self) -> None:
+        try:
+            self.db.execute("CHECKPOINT")
+        except duckdb.Error as e:
+            log.warning("checkpoint failed: %s", e)
+
+    def close(self) -> None:
+        if self.models:
+            self.models.shutdown()
+        self.checkpoint()
+        self.db.close()
+
+
+_pids = itertools.count(1000)

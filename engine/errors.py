@@ -1,0 +1,78 @@
+"""The one boundary where DuckDB, sqlglot and training errors become SQLSTATEs."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from redduck.protocol import errors as E
+from redduck.protocol.errors import PgError
+
+_BY_CLASS = [
+    (duckdb.InterruptException, E.QUERY_CANCELED),
+    (duckdb.ParserException, E.SYNTAX_ERROR),
+    (duckdb.ConversionException, E.INVALID_TEXT_REPRESENTATION),
+    (duckdb.OutOfRangeException, E.NUMERIC_VALUE_OUT_OF_RANGE),
+    (duckdb.OutOfMemoryException, E.OUT_OF_MEMORY),
+    (duckdb.PermissionException, E.INSUFFICIENT_PRIVILEGE),
+    (duckdb.TransactionException, E.SERIALIZATION_FAILURE),
+    (duckdb.NotImplementedException, E.FEATURE_NOT_SUPPORTED),
+]
+
+# (pattern in DuckDB's message, SQLSTATE) — first match wins
+_BY_MESSAGE = [
+    (r"Table with name .* does not exist|Table .* does not exist|View with name .* does not exist", E.UNDEFINED_TABLE),
+    (r"Schema with name .* does not exist", "3F000"),
+    (r"Referenced column .* not found|column .* does not exist|Column with name .* does not exist|"
+     r"does not have a column named", E.UNDEFINED_COLUMN),
+    (r"(Scalar|Table|Aggregate|Macro) Function with name .* does not exist|No function matches", E.UNDEFINED_FUNCTION),
+    (r"Type with name .* does not exist", E.UNDEFINED_OBJECT),
+    (r"already exists", E.DUPLICATE_TABLE),
+    (r"Division by zero", E.DIVISION_BY_ZERO),
+    (r"Duplicate key|PRIMARY KEY or UNIQUE constraint violat|violates (primary key|unique) constraint", E.UNIQUE_VIOLATION),
+    (r"NOT NULL constraint failed", E.NOT_NULL_VIOLATION),
+    (r"foreign key constraint", E.FOREIGN_KEY_VIOLATION),
+    (r"CHECK constraint failed", E.CHECK_VIOLATION),
+    (r"Could not convert|Conversion Error|invalid input syntax", E.INVALID_TEXT_REPRESENTATION),
+    (r"Current transaction is aborted", E.IN_FAILED_SQL_TRANSACTION),
+    (r"Conflict on|write-write conflict|Could not commit", E.SERIALIZATION_FAILURE),
+    (r"Ambiguous reference", E.AMBIGUOUS_COLUMN),
+    (r"has \d+ columns but \d+ values were supplied|INSERT has more", E.SYNTAX_ERROR),
+    (r"Cannot compare values|No function matches the given name and argument types|Cannot mix", E.UNDEFINED_FUNCTION),
+    (r"out of range|Overflow", E.NUMERIC_VALUE_OUT_OF_RANGE),
+    (r"Out of Memory|could not allocate", E.OUT_OF_MEMORY),
+    (r"file system operations are disabled|Permission Error", E.INSUFFICIENT_PRIVILEGE),
+]
+
+_PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+_LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
+
+
+def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=None) -> PgError:
+    """A DuckDB exception as the error PostgreSQL would give for it."""
+    raw = str(exc)
+    code = None
+    for pattern, c in _BY_MESSAGE:
+        if re.search(pattern, raw, re.I):
+            code = c
+            break
+    if code is None:
+        for cls, c in _BY_CLASS:
+            if isinstance(exc, cls):
+                code = c
+                break
+    if code is None:
+        code = E.INTERNAL_ERROR if isinstance(exc, duckdb.InternalException) else E.DATA_EXCEPTION \
+            if isinstance(exc, duckdb.DataError) else E.INTERNAL_ERROR
+    if isinstance(exc, duckdb.InterruptException):
+        return PgError(E.QUERY_CANCELED, "canceling statement due to user request")
+    first, _, rest = raw.partition("\n")
+    message = _PREFIX.sub("", first).strip()
+    if code in (E.SYNTAX_ERROR,) and message.startswith("syntax error"):
+        message = message
+    hint = None
+    detail = rest.split("\nLINE ")[0].strip() or None
+    if detail and detail.startswith("Did you mean"):
+        hint, detail = detail, None
+    return PgError(code, message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message,
+                   detail=detail, hint=hint)

@@ -1,0 +1,1 @@
+"""Model statements: CREATE/SHOW/DROP MODEL, training, ONNX compilation and serving."""

@@ -1,0 +1,131 @@
+"""Rows of one result, read in pieces: python rows for small results, Arrow after.
+
+DuckDB keeps one open result per cursor and refuses a new query while one is open, so
+a source that is still attached is drained (`detach`) before its cursor runs anything
+else; large remainders spill to an Arrow IPC file instead of memory.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+
+import pyarrow as pa
+
+LEAN_ROWS = 64            # rows fetched as python tuples before switching to Arrow
+BATCH_ROWS = 65536
+SPILL_BYTES = 64 << 20
+
+
+class RowSource:
+    def __init__(self, cursor=None, *, batches=None, on_close=None) -> None:
+        self._cursor = cursor
+        self._reader = None
+        self._pending: list = []        # python row lists or RecordBatches, in order
+        self._spill = None
+        self._spill_path = None
+        self._spill_index = 0
+        self.attached = cursor is not None
+        self.exhausted = False
+        self.count = 0
+        self._on_close = on_close
+        if batches is not None:
+            self._pending = [b for b in batches if len(b)]
+            self.attached = False
+        elif cursor is not None:
+            head = cursor.fetchmany(LEAN_ROWS)
+            if head:
+                self._pending.append(head)
+            if len(head) < LEAN_ROWS:
+                self._release()
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._reader = cursor.to_arrow_reader(BATCH_ROWS)
+
+    def _release(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        self._cursor = None
+        self.attached = False
+        if self._on_close:
+            self._on_close(self)
+            self._on_close = None
+
+    def _next_piece(self):
+        if self._pending:
+            return self._pending.pop(0)
+        if self._spill is not None:
+            if self._spill_index < self._spill.num_record_batches:
+                b = self._spill.get_batch(self._spill_index)
+                self._spill_index += 1
+                return b
+            return None
+        if self._reader is not None:
+            try:
+                return self._reader.read_next_batch()
+            except StopIteration:
+                self._release()
+        return None
+
+    def fetch(self, max_rows: int = 0):
+        """Up to max_rows rows (0: all that is left) as a list of pieces."""
+        out, got = [], 0
+        while max_rows == 0 or got < max_rows:
+            piece = self._next_piece()
+            if piece is None:
+                self.exhausted = True
+                break
+            n = len(piece)
+            if n == 0:
+                continue
+            if max_rows and got + n > max_rows:
+                keep = max_rows - got
+                head, tail = (piece[:keep], piece[keep:]) if isinstance(piece, list) else (
+                    piece.slice(0, keep), piece.slice(keep))
+                self._pending.insert(0, tail)
+                piece, n = head, keep
+            out.append(piece)
+            got += n
+            if max_rows == 0 and got >= BATCH_ROWS:
+                break  # let the caller write what it has
+        if not self._pending and self._reader is None and (self._spill is None or
+                                                           self._spill_index >= self._spill.num_record_batches):
+            self.exhausted = True
+        self.count += got
+        return out
+
+    def detach(self) -> None:
+        """Drain what DuckDB still holds into memory (or a spill file): the cursor is needed."""
+        if self._reader is None:
+            self._release()
+            return
+        size = sum(p.nbytes for p in self._pending if isinstance(p, pa.RecordBatch))
+        writer = None
+        for batch in self._reader:
+            size += batch.nbytes
+            if writer is None and size > SPILL_BYTES:
+                fd, self._spill_path = tempfile.mkstemp(prefix="redduck-portal-", suffix=".arrow")
+                os.close(fd)
+                writer = pa.ipc.new_file(self._spill_path, batch.schema)
+            if writer is not None:
+                writer.write_batch(batch)
+            else:
+                self._pending.append(batch)
+        self._release()
+        if writer is not None:
+            writer.close()
+            self._spill = pa.ipc.open_file(pa.memory_map(self._spill_path))
+
+    def close(self) -> None:
+        self._pending = []
+        self._release()
+        if self._spill_path:
+            self._spill = None
+            try:
+                os.unlink(self._spill_path)
+            except OSError:
+                pass
+            self._spill_path = None
+        self.exhausted = True

@@ -1,0 +1,480 @@
+"""One client session's engine state: a DuckDB cursor, settings, cursors, prepared SQL.
+
+The server drives it from one worker thread at a time; every method blocks.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import duckdb
+from sqlglot import exp
+
+from redduck.protocol import types as T
+from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
+                                     DUPLICATE_PREPARED_STATEMENT, IN_FAILED_SQL_TRANSACTION,
+                                     INVALID_CURSOR_NAME, INVALID_SQL_STATEMENT_NAME,
+                                     NO_ACTIVE_SQL_TRANSACTION, SERIALIZATION_FAILURE, PgError)
+
+from . import tags
+from .errors import from_duckdb
+from .params import infer_param_oids
+from .result import Column, Result
+from .rowsource import RowSource
+from .settings import Settings, display
+from .sqltext import StatementText, TokenStream, split_statements
+from .statements import find_hook
+from .statements.base import UtilityPlan
+from .translate import TranslateContext, Translator
+from .types import oid_of, sql_name_of, typmod_of
+
+log = logging.getLogger("redduck.session")
+
+
+@dataclass
+class Plan:
+    """A statement parsed and classified, not yet run (a prepared statement's body)."""
+    stmt: StatementText
+    utility: UtilityPlan | None = None
+    translation: object | None = None
+    param_oids: list = field(default_factory=list)
+    returns_rows: bool = False
+    columns: list | None = None
+    catalog_version: int = -1
+
+    @property
+    def empty(self) -> bool:
+        return self.utility is None and self.translation is None
+
+
+@dataclass
+class SqlCursor:
+    source: RowSource
+    columns: list
+    hold: bool
+
+
+def columns_from_description(description) -> list[Column]:
+    cols = []
+    for d in description or ():
+        tname = str(d[1])
+        oid = oid_of(tname)
+        cols.append(Column(d[0], oid, T.typlen(oid), typmod_of(tname)))
+    return cols
+
+
+class EngineSession:
+    def __init__(self, engine, pid: int, user: str, database: str, startup: dict | None = None) -> None:
+        self.engine = engine
+        self.pid = pid
+        self.user = user
+        self.database = database
+        self.cursor = engine.db.cursor()
+        self.cursor.execute("SET search_path = 'public,main'")
+        overrides = {"session_authorization": user}
+        for k, v in (startup or {}).items():
+            if Settings.canonical(k, must_exist=False) in Settings().as_dict():
+                overrides[Settings.canonical(k)] = v
+        self.settings = Settings(overrides)
+        self.tx = "I"
+        self.translator = Translator()
+        self.attached: list[RowSource] = []
+        self.cursors: dict[str, SqlCursor] = {}
+        self.sql_prepared: dict[str, Plan] = {}
+        self._lock = threading.Lock()
+        self.running = False
+
+    # ------------------------------------------------------------ planning
+
+    def split(self, sql: str) -> list[StatementText]:
+        return split_statements(sql)
+
+    def context(self) -> TranslateContext:
+        return TranslateContext(pid=self.pid, database=self.database, user=self.user,
+                                settings=self.settings.as_dict(),
+                                model_functions=self.engine.model_function_names(),
+                                catalog_version=self.engine.catalog_version)
+
+    def plan(self, stmt: StatementText, param_oids: tuple = ()) -> Plan:
+        if not stmt.tokens:
+            return Plan(stmt)
+        hook = find_hook(TokenStream(stmt))
+        if hook is not None:
+            up = hook(TokenStream(stmt))
+            oids = list(param_oids[:up.param_count]) + [T.TEXT] * max(0, up.param_count - len(param_oids))
+            return Plan(stmt, utility=up, param_oids=[o or T.TEXT for o in oids],
+                        returns_rows=up.columns is not None or up.describe is not None, columns=up.columns)
+        tr = self.translator.translate(stmt, self.context())
+        oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids))
+        return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree))
+
+    # ------------------------------------------------------------ describing
+
+    def describe(self, plan: Plan) -> list[Column] | None:
+        """Row description without running the statement (None: it returns no rows)."""
+        if not plan.returns_rows:
+            return None
+        if plan.columns is not None and (plan.utility or plan.catalog_version == self.engine.catalog_version):
+            return plan.columns
+        if plan.utility is not None:
+            return plan.utility.describe(self) if plan.utility.describe else plan.utility.columns
+        tree = plan.translation.duck.copy()
+        oids = plan.param_oids
+
+        def typed_null(node):
+            from .params import param_index
+            idx = param_index(node)
+            if idx:
+                oid = oids[idx - 1] if idx <= len(oids) else T.TEXT
+                return exp.cast(exp.null(), sql_name_of(oid))
+            return node
+
+        tree = tree.transform(typed_null)
+        if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+            returning = tree.args.get("returning")
+            table = tree.this if isinstance(tree.this, exp.Table) else tree.find(exp.Table)
+            tree = exp.select(*returning.expressions).from_(table.copy()).limit(0)
+        self._detach_all()
+        try:
+            rel = self.cursor.sql(tree.sql(dialect="duckdb"))
+        except duckdb.Error as e:
+            raise self._fail(e, plan)
+        cols = [Column(n, oid_of(str(t)), T.typlen(oid_of(str(t))), typmod_of(str(t)))
+                for n, t in zip(rel.columns, rel.types)]
+        plan.columns, plan.catalog_version = cols, self.engine.catalog_version
+        return cols
+
+    # ------------------------------------------------------------ running
+
+    def execute(self, plan: Plan, params: list | None = None) -> Result:
+        params = params or []
+        if plan.empty:
+            return Result(tag="")
+        if self.tx == "E" and not (plan.utility and plan.utility.allowed_in_failed_tx):
+            raise PgError(IN_FAILED_SQL_TRANSACTION,
+                          "current transaction is aborted, commands ignored until end of transaction block")
+        if plan.utility is not None:
+            try:
+                result = plan.utility.run(self, params)
+            except PgError:
+                self._mark_failed()
+                raise
+            except duckdb.Error as e:
+                raise self._fail(e, plan)
+            if result is None:
+                result = Result(tag=plan.utility.tag)
+            elif not result.tag and result.rows is None and plan.utility.tag:
+                result.tag = plan.utility.tag
+            return result
+        return self._run_sql(plan, params)
+
+    def _run_sql(self, plan: Plan, params: list) -> Result:
+        tr = plan.translation
+        self._detach_all()
+        self.running = True
+        try:
+            self.cursor.execute(tr.sql, params) if params else self.cursor.execute(tr.sql)
+            if plan.returns_rows:
+                cols = columns_from_description(self.cursor.description)
+                src = self._attach(RowSource(self.cursor, on_close=self._on_source_closed))
+                prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
+                    tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
+                return Result(columns=cols, rows=src, tag_prefix=prefix)
+            count = None
+            if tags.is_dml(tr.tree) or (isinstance(tr.tree, exp.Create) and tr.tree.expression is not None):
+                row = self.cursor.fetchone()
+                count = row[0] if row else 0
+            else:
+                self.cursor.fetchall()
+            if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)):
+                self.engine.bump_catalog()
+            return Result(tag=tags.tag_for(tr.tree, count))
+        except duckdb.Error as e:
+            raise self._fail(e, plan)
+        finally:
+            self.running = False
+
+    def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
+        err = from_duckdb(e)
+        self._mark_failed()
+        return err
+
+    def _mark_failed(self) -> None:
+        if self.tx == "T":
+            self.tx = "E"
+
+    def _attach(self, src: RowSource) -> RowSource:
+        if src.attached:
+            self.attached.append(src)
+        return src
+
+    def _on_source_closed(self, src: RowSource) -> None:
+        if src in self.attached:
+            self.attached.remove(src)
+
+    def _detach_all(self) -> None:
+        for src in list(self.attached):
+            src.detach()
+        self.attached.clear()
+
+    def interrupt(self) -> None:
+        try:
+            self.cursor.interrupt()
+        except duckdb.Error:
+            pass
+
+    # ------------------------------------------------------------ transactions
+
+    def begin(self, modes: dict) -> Result:
+        if self.tx != "I":
+            return Result(tag="BEGIN", notices=[PgError(ACTIVE_SQL_TRANSACTION,
+                                                        "there is already a transaction in progress",
+                                                        severity="WARNING")])
+        self._detach_all()
+        self.cursor.execute("BEGIN TRANSACTION")
+        self.tx = "T"
+        for k, v in modes.items():
+            self.settings.set(k, v)
+        return Result(tag="BEGIN")
+
+    def commit(self) -> Result:
+        if self.tx == "I":
+            return Result(tag="COMMIT", notices=[PgError(NO_ACTIVE_SQL_TRANSACTION,
+                                                         "there is no transaction in progress",
+                                                         severity="WARNING")])
+        self._detach_all()
+        failed = self.tx == "E"
+        try:
+            self.cursor.execute("ROLLBACK" if failed else "COMMIT")
+        except duckdb.Error as e:
+            self.tx = "I"
+            self._end_transaction()
+            try:
+                self.cursor.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            err = from_duckdb(e)
+            if err.code != SERIALIZATION_FAILURE:
+                err.code = SERIALIZATION_FAILURE
+            raise err from None
+        self.tx = "I"
+        self._end_transaction()
+        return Result(tag="ROLLBACK" if failed else "COMMIT")
+
+    def rollback(self) -> Result:
+        if self.tx == "I":
+            return Result(tag="ROLLBACK", notices=[PgError(NO_ACTIVE_SQL_TRANSACTION,
+                                                           "there is no transaction in progress",
+                                                           severity="WARNING")])
+        self._detach_all()
+        try:
+            self.cursor.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        self.tx = "I"
+        self._end_transaction()
+        return Result(tag="ROLLBACK")
+
+    def _end_transaction(self) -> None:
+        for name in [n for n, c in self.cursors.items() if not c.hold]:
+            self.cursors.pop(name).source.close()
+        self.settings.set("transaction_isolation", self.settings["default_transaction_isolation"])
+        self.settings.set("transaction_read_only", self.settings["default_transaction_read_only"])
+
+    def abort_transaction(self) -> None:
+        """The client went away or the server stops: roll back whatever is open."""
+        for c in self.cursors.values():
+            c.source.close()
+        self.cursors.clear()
+        self._detach_all()
+        if self.tx != "I":
+            try:
+                self.cursor.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            self.tx = "I"
+
+    def close(self) -> None:
+        self.abort_transaction()
+        try:
+            self.cursor.close()
+        except duckdb.Error:
+            pass
+
+    # ------------------------------------------------------------ settings
+
+    def set_setting(self, name: str, value: str, local: bool = False) -> Result:
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1]
+        change = self.settings.set(name, value)
+        if Settings.canonical(name) == "search_path":
+            self._apply_search_path(value)
+        return Result(tag="SET", parameter_status={change.name: change.value} if change.reported else {})
+
+    def set_many(self, changes: dict) -> Result:
+        for k, v in changes.items():
+            self.settings.set(k, v)
+        return Result(tag="SET")
+
+    def _apply_search_path(self, value: str) -> None:
+        schemas = []
+        for part in value.split(","):
+            p = part.strip().strip('"')
+            if p == "$user" or not p:
+                continue
+            schemas.append(p)
+        if "main" not in schemas:
+            schemas.append("main")
+        existing = {r[0] for r in self.cursor.execute(
+            "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()").fetchall()}
+        schemas = [s for s in schemas if s in existing] or ["public", "main"]
+        self._detach_all()
+        self.cursor.execute(f"SET search_path = '{','.join(schemas)}'")
+
+    def reset_setting(self, name: str) -> Result:
+        change = self.settings.reset(name)
+        if Settings.canonical(name) == "search_path":
+            self._apply_search_path(change.value)
+        return Result(tag="RESET" if True else "SET",
+                      parameter_status={change.name: change.value} if change.reported else {})
+
+    def reset_all(self) -> Result:
+        status = {c.name: c.value for c in self.settings.reset_all() if c.reported}
+        self._apply_search_path(self.settings["search_path"])
+        return Result(tag="RESET", parameter_status=status)
+
+    def show_setting(self, name: str) -> Result:
+        canon = Settings.canonical(name)
+        value = self.settings[canon]
+        col = display(canon) if canon == "timezone" else canon
+        return Result(columns=[Column(col, T.TEXT)], rows=RowSource(batches=[[(value,)]]), tag="SHOW")
+
+    def show_all(self) -> Result:
+        rows = [(display(k), v, "") for k, v in sorted(self.settings.as_dict().items())]
+        return Result(columns=[Column("name", T.TEXT), Column("setting", T.TEXT), Column("description", T.TEXT)],
+                      rows=RowSource(batches=[rows]), tag=f"SHOW")
+
+    # ------------------------------------------------------------ SQL cursors
+
+    def declare_cursor(self, name: str, query: StatementText, hold: bool, binary: bool, scroll: bool,
+                       params=None) -> Result:
+        if self.tx == "I" and not hold:
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "DECLARE CURSOR can only be used in transaction blocks")
+        if name in self.cursors:
+            raise PgError(DUPLICATE_CURSOR, f'cursor "{name}" already exists')
+        plan = self.plan(query)
+        if not plan.returns_rows:
+            raise PgError("42601", "cursor can only scan a query that returns rows")
+        res = self._run_sql(plan, list(params or [])) if plan.translation else self.execute(plan, params)
+        self.cursors[name] = SqlCursor(res.rows, res.columns, hold)
+        if hold:
+            res.rows.detach()  # survives COMMIT
+        return Result(tag="DECLARE CURSOR")
+
+    def cursor_columns(self, name: str) -> list[Column]:
+        c = self.cursors.get(name)
+        if c is None:
+            raise PgError(INVALID_CURSOR_NAME, f'cursor "{name}" does not exist')
+        return c.columns
+
+    def fetch_cursor(self, name: str, count: int | None, move: bool = False) -> Result:
+        c = self.cursors.get(name)
+        if c is None:
+            raise PgError(INVALID_CURSOR_NAME, f'cursor "{name}" does not exist')
+        pieces = c.source.fetch(count or 0) if count != 0 else []
+        if count is None:
+            while not c.source.exhausted:
+                pieces += c.source.fetch(0)
+        n = sum(len(p) for p in pieces)
+        if move:
+            return Result(tag=f"MOVE {n}")
+        return Result(columns=c.columns, rows=RowSource(batches=pieces), tag=f"FETCH {n}")
+
+    def close_cursor(self, name: str | None) -> Result:
+        if name is None:
+            for c in self.cursors.values():
+                c.source.close()
+            self.cursors.clear()
+            return Result(tag="CLOSE CURSOR ALL")
+        c = self.cursors.pop(name, None)
+        if c is None:
+            raise PgError(INVALID_CURSOR_NAME, f'cursor "{name}" does not exist')
+        c.source.close()
+        return Result(tag="CLOSE CURSOR")
+
+    # ------------------------------------------------------------ SQL PREPARE/EXECUTE
+
+    def sql_prepare(self, name: str, body: StatementText, types: list[str]) -> Result:
+        if name in self.sql_prepared:
+            raise PgError(DUPLICATE_PREPARED_STATEMENT, f'prepared statement "{name}" already exists')
+        from .params import cast_oid
+        oids = tuple(cast_oid(exp.DataType.build(t, dialect="postgres")) for t in types)
+        self.sql_prepared[name] = self.plan(body, oids)
+        return Result(tag="PREPARE")
+
+    def _sql_prepared(self, name: str) -> Plan:
+        p = self.sql_prepared.get(name)
+        if p is None:
+            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
+        return p
+
+    def sql_prepared_columns(self, name: str):
+        return self.describe(self._sql_prepared(name))
+
+    def sql_execute(self, name: str, args_sql: str | None) -> Result:
+        plan = self._sql_prepared(name)
+        params = []
+        if args_sql:
+            self._detach_all()
+            row = self.cursor.execute(f"SELECT {args_sql.strip()[1:-1]}").fetchone()
+            params = list(row)
+        if plan.utility is None and plan.translation is not None:
+            from redduck.protocol.codecs.values import decode_text
+            params = [decode_text(str(v), o) if isinstance(v, str) and o != T.TEXT else v
+                      for v, o in zip(params, plan.param_oids)]
+        return self.execute(plan, params)
+
+    def sql_deallocate(self, name: str | None) -> Result:
+        if name is None:
+            self.sql_prepared.clear()
+            return Result(tag="DEALLOCATE ALL")
+        if self.sql_prepared.pop(name, None) is None:
+            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
+        return Result(tag="DEALLOCATE")
+
+    # ------------------------------------------------------------ misc
+
+    def discard(self, what: str) -> Result:
+        if what == "ALL":
+            if self.tx != "I":
+                raise PgError(ACTIVE_SQL_TRANSACTION, "DISCARD ALL cannot run inside a transaction block")
+            self.close_cursor(None)
+            self.sql_prepared.clear()
+            self.reset_all()
+        elif what == "PLANS":
+            self.translator.clear()
+        return Result(tag=f"DISCARD {what}")
+
+    def checkpoint(self) -> Result:
+        self._detach_all()
+        self.cursor.execute("CHECKPOINT")
+        return Result(tag="CHECKPOINT")
+
+    def explain(self, body: StatementText, analyze: bool) -> Result:
+        plan = self.plan(body)
+        if plan.translation is None:
+            raise PgError("0A000", "EXPLAIN is supported for ordinary SQL statements only")
+        self._detach_all()
+        try:
+            rows = self.cursor.execute(("EXPLAIN ANALYZE " if analyze else "EXPLAIN ") + plan.translation.sql).fetchall()
+        except duckdb.Error as e:
+            raise self._fail(e)
+        text = "\n".join(r[-1] for r in rows)
+        lines = [(line,) for line in text.splitlines() if line.strip()]
+        return Result(columns=[Column("QUERY PLAN", T.TEXT)], rows=RowSource(batches=[lines]), tag="EXPLAIN")
+
+    def copy(self, stmt) -> Result:
+        from .copy_exec import start_copy
+        return start_copy(self, stmt)

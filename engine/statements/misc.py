@@ -1,0 +1,67 @@
+"""DISCARD, LISTEN/UNLISTEN/NOTIFY, CHECKPOINT/VACUUM/ANALYZE, EXPLAIN."""
+from __future__ import annotations
+
+from redduck.protocol import types as T
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, PgError
+
+from ..result import Column
+from . import register
+from .base import UtilityPlan
+
+
+def _discard(ts):
+    ts.expect("DISCARD")
+    what = ts.next().text.upper()
+    ts.done()
+    if what not in ("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY"):
+        raise ts.error(f'syntax error at or near "{what}"')
+    return UtilityPlan(lambda s, p: s.discard(what), tag=f"DISCARD {what if what != 'TEMPORARY' else 'TEMP'}")
+
+
+def _noop(tag):
+    def hook(ts):
+        return UtilityPlan(lambda s, p: None, tag=tag)
+    return hook
+
+
+def _checkpoint(ts):
+    ts.next()
+    ts.done()
+    return UtilityPlan(lambda s, p: s.checkpoint(), tag="CHECKPOINT")
+
+
+def _explain(ts):
+    ts.expect("EXPLAIN")
+    analyze = False
+    if ts.accept("ANALYZE") or ts.accept("ANALYSE"):
+        analyze = True
+    ts.accept("VERBOSE")
+    from sqlglot.tokens import TokenType
+    if ts.is_type(TokenType.L_PAREN):
+        while not ts.is_type(TokenType.R_PAREN):
+            if ts.word() == "ANALYZE":
+                analyze = True
+            ts.next()
+        ts.next()
+    body = ts.rest_sql()
+    return UtilityPlan(lambda s, p: s.explain(body, analyze), columns=[Column("QUERY PLAN", T.TEXT)])
+
+
+def _unsupported(what):
+    def hook(ts):
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{what} is not supported by redduck", position=ts.stmt.offset + 1)
+    return hook
+
+
+register(("DISCARD",), _discard)
+register(("LISTEN",), _noop("LISTEN"))
+register(("UNLISTEN",), _noop("UNLISTEN"))
+register(("NOTIFY",), _noop("NOTIFY"))
+register(("VACUUM",), _noop("VACUUM"))
+register(("ANALYZE",), _noop("ANALYZE"))
+register(("CHECKPOINT",), _checkpoint)
+register(("EXPLAIN",), _explain)
+register(("LOCK",), _noop("LOCK TABLE"))
+register(("CLUSTER",), _unsupported("CLUSTER"))
+register(("REINDEX",), _unsupported("REINDEX"))
+register(("REFRESH",), _unsupported("REFRESH MATERIALIZED VIEW"))

@@ -1,0 +1,50 @@
+"""PostgreSQL's session functions, answered from redduck's session state.
+
+`pg_backend_pid()` → the session's pid literal; `version()` → a PostgreSQL 15 string
+naming redduck and DuckDB; `current_setting('x')` → the session's value.
+"""
+from __future__ import annotations
+
+import duckdb
+from sqlglot import exp
+
+SERVER_VERSION = "15.4"
+
+
+def version_string() -> str:
+    from redduck import __version__
+    return (f"PostgreSQL {SERVER_VERSION} (redduck {__version__} on DuckDB {duckdb.__version__}) "
+            "on x86_64-pc-linux-gnu, compiled by gcc, 64-bit")
+
+
+def _name(node: exp.Expression) -> str:
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    return node.sql_name().lower() if isinstance(node, exp.Func) else ""
+
+
+def session_functions(tree: exp.Expression, ctx) -> exp.Expression:
+    def fix(node: exp.Expression):
+        if isinstance(node, exp.Dot) and node.this.name.lower() == "pg_catalog" and isinstance(
+                node.expression, (exp.Anonymous, exp.Func)):
+            replaced = fix(node.expression)
+            return node if replaced is node.expression else replaced
+        if not isinstance(node, (exp.Anonymous, exp.Func)):
+            return node
+        name = _name(node)
+        if name == "pg_backend_pid":
+            return exp.cast(exp.Literal.number(ctx.pid), "INT")
+        if name == "version" or isinstance(node, exp.CurrentVersion):
+            return exp.Literal.string(version_string())
+        if name in ("current_setting",) and node.expressions:
+            arg = node.expressions[0]
+            if isinstance(arg, exp.Literal) and arg.is_string:
+                value = ctx.settings.get(arg.this.lower())
+                if value is None:
+                    return node
+                return exp.Literal.string(str(value))
+        if name in ("current_database",):
+            return exp.Literal.string(ctx.database)
+        return node
+
+    return tree.transform(fix, copy=False)

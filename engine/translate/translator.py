@@ -1,0 +1,101 @@
+"""Translate one statement: sqlglot parse → rewrite rules → DuckDB SQL, cached."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
+
+from ..sqltext import StatementText
+from ..dialect import READ, WRITE
+from .rules import RULES
+
+
+@dataclass
+class TranslateContext:
+    """What a translation depends on besides the SQL text (part of the cache key)."""
+    pid: int = 0
+    database: str = "memory"
+    user: str = "redduck"
+    settings: dict = field(default_factory=dict)
+    model_functions: frozenset = frozenset()
+    catalog_version: int = 0
+
+    def key(self) -> tuple:
+        return (self.pid, self.database, self.user, self.settings.get("search_path"),
+                self.model_functions, self.catalog_version)
+
+
+@dataclass
+class Translation:
+    tree: exp.Expression   # the client's statement, as parsed (for classification)
+    duck: exp.Expression   # rewritten for DuckDB
+    sql: str               # DuckDB SQL
+    param_count: int
+
+
+class Translator:
+    def __init__(self, capacity: int = 512) -> None:
+        self._cache: OrderedDict = OrderedDict()
+        self.capacity = capacity
+
+    def translate(self, stmt: StatementText, ctx: TranslateContext) -> Translation:
+        key = (stmt.sql, ctx.key())
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        tr = self._translate(stmt, ctx)
+        self._cache[key] = tr
+        if len(self._cache) > self.capacity:
+            self._cache.popitem(last=False)
+        return tr
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def _translate(self, stmt: StatementText, ctx: TranslateContext) -> Translation:
+        tree = parse(stmt)
+        duck = tree.copy()
+        for rule in RULES:
+            duck = rule(duck, ctx) or duck
+        sql = duck.sql(dialect=WRITE)
+        params = {int(p.name) for p in tree.find_all(exp.Parameter, exp.Placeholder)
+                  if str(p.name).isdigit()}
+        return Translation(tree, duck, sql, max(params, default=0))
+
+
+def parse(stmt: StatementText) -> exp.Expression:
+    """Parse with the redduck dialect; anything unparsed is an error, never passed on."""
+    try:
+        trees = sqlglot.parse(stmt.sql, read=READ, error_level=sqlglot.ErrorLevel.RAISE)
+    except ParseError as e:
+        err = e.errors[0] if e.errors else {}
+        line, col = err.get("line", 1), err.get("col", 1)
+        pos = _position(stmt.sql, line, col)
+        near = err.get("highlight") or ""
+        msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
+        raise PgError(SYNTAX_ERROR, msg, position=stmt.offset + pos) from None
+    if len(trees) != 1 or trees[0] is None:
+        raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=stmt.offset + len(stmt.sql))
+    tree = trees[0]
+    if isinstance(tree, exp.Command):
+        word = tree.this.upper() if isinstance(tree.this, str) else str(tree.this)
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{word} is not supported by redduck",
+                      position=stmt.offset + 1)
+    return tree
+
+
+def _position(sql: str, line: int, col: int) -> int:
+    """1-based character offset of sqlglot's (line, col), pointing at the token start."""
+    lines = sql.split("\n")
+    pos = sum(len(l) + 1 for l in lines[:max(line - 1, 0)]) + col
+    # sqlglot's col is the end of the offending token; move to its start
+    i = min(pos, len(sql)) - 1
+    while i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_"):
+        i -= 1
+    return i + 1

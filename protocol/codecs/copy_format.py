@@ -1,0 +1,289 @@
+"""COPY data formats (text, CSV, binary): Arrow batches out, Arrow batches in.
+
+DuckDB cannot read a client's stream and neither DuckDB nor pyarrow decodes
+PostgreSQL's text-format escapes, so both directions live here, per batch.
+"""
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .. import types as T
+from ..errors import BAD_COPY_FILE_FORMAT, INVALID_TEXT_REPRESENTATION, PgError
+from . import values
+from .arrow_binary import encode_binary_array
+from .arrow_text import encode_text_array, to_binary
+from .datarow import _int32_column, _lengths
+
+BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\0"
+BINARY_HEADER = BINARY_SIGNATURE + struct.pack("!ii", 0, 0)
+BINARY_TRAILER = struct.pack("!h", -1)
+
+
+@dataclass(frozen=True)
+class CopyOptions:
+    format: str = "text"  # text | csv | binary
+    delimiter: str = "\t"
+    null: str = "\\N"
+    quote: str = '"'
+    escape: str = '"'
+    header: bool = False
+    skip_rows: int = 0  # Redshift's IGNOREHEADER
+    max_errors: int = 0  # Redshift's MAXERROR
+
+    @classmethod
+    def make(cls, fmt: str = "text", **kw) -> "CopyOptions":
+        fmt = fmt.lower()
+        defaults = {"text": dict(delimiter="\t", null="\\N"), "csv": dict(delimiter=",", null=""),
+                    "binary": {}}[fmt]
+        defaults.update({k: v for k, v in kw.items() if v is not None})
+        if defaults.get("escape") is None and "quote" in defaults:
+            defaults["escape"] = defaults["quote"]
+        return cls(format=fmt, **defaults)
+
+
+# ---------------------------------------------------------------- out
+
+_TEXT_ESCAPES = [("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")]
+
+
+def encode_copy_out(batch: pa.RecordBatch, oids: list[int], opts: CopyOptions, tz: str = "UTC") -> bytes:
+    """One batch as COPY data rows (binary: without the file header/trailer)."""
+    n = batch.num_rows
+    if n == 0:
+        return b""
+    if opts.format == "binary":
+        cols = [encode_binary_array(c, o) for c, o in zip(batch.columns, oids)]
+        parts = []
+        for col in cols:
+            parts.append(_int32_column(_lengths(col)))
+            parts.append(col.fill_null(b"") if col.null_count else col)
+        count = pa.array([struct.pack("!h", len(cols))] * 1, pa.binary())
+        head = pa.repeat(count[0], n) if hasattr(pa, "repeat") else pa.array([count[0].as_py()] * n, pa.binary())
+        joined = pc.binary_join_element_wise(head, *parts, b"")
+        return _concat(joined)
+    texts = [encode_text_array(c, o, tz).cast(pa.string()) for c, o in zip(batch.columns, oids)]
+    fields = []
+    for t in texts:
+        if opts.format == "text":
+            for a, b in _TEXT_ESCAPES:
+                t = pc.replace_substring(t, a, b)
+            if opts.delimiter not in "\t\\":
+                t = pc.replace_substring(t, opts.delimiter, "\\" + opts.delimiter)
+        else:
+            q = opts.quote
+            needs = pc.or_(pc.match_substring_regex(t, "[" + _re_class(opts.delimiter + q + opts.escape) + "\r\n]"),
+                           pc.equal(t, opts.null))
+            esc = pc.replace_substring(t, q, opts.escape + q) if opts.escape == q else pc.replace_substring(
+                pc.replace_substring(t, opts.escape, opts.escape + opts.escape), q, opts.escape + q)
+            quoted = pc.binary_join_element_wise(q, esc, q, "")
+            t = pc.if_else(pc.fill_null(needs, False), quoted, t)
+        fields.append(t)
+    line = pc.binary_join_element_wise(*fields, opts.delimiter, null_handling="replace",
+                                       null_replacement=opts.null)
+    line = pc.binary_join_element_wise(line, "\n", "")
+    return _concat(to_binary(line))
+
+
+def _re_class(chars: str) -> str:
+    return "".join("\\" + c if c in "\\]^-[" else c for c in dict.fromkeys(chars))
+
+
+def _concat(arr: pa.Array) -> bytes:
+    arr = to_binary(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+    return arr.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
+
+
+def encode_copy_header(opts: CopyOptions, names: list[str]) -> bytes:
+    if opts.format == "binary":
+        return BINARY_HEADER
+    if opts.format == "csv" and opts.header:
+        return (opts.delimiter.join(names) + "\n").encode()
+    return b""
+
+
+# ---------------------------------------------------------------- in
+
+class CopyRowError(PgError):
+    pass
+
+
+def _arrow_convert_type(t: pa.DataType) -> pa.DataType:
+    return pa.string() if (pa.types.is_dictionary(t) or pa.types.is_nested(t) or pa.types.is_interval(t)) else t
+
+
+def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int = 65536):
+    """Yield Arrow record batches of `schema` from a file-like of COPY data."""
+    if opts.format == "binary":
+        yield from _decode_binary(source, schema, batch_rows)
+        return
+    names = schema.names
+    read = pacsv.ReadOptions(column_names=names, skip_rows=opts.skip_rows + (1 if opts.header else 0),
+                             block_size=8 << 20)
+    if opts.format == "text":
+        parse = pacsv.ParseOptions(delimiter=opts.delimiter, quote_char=False, escape_char=False,
+                                   newlines_in_values=False)
+        null_values = [opts.null]
+    else:
+        parse = pacsv.ParseOptions(delimiter=opts.delimiter, quote_char=opts.quote,
+                                   double_quote=opts.escape == opts.quote,
+                                   escape_char=False if opts.escape == opts.quote else opts.escape,
+                                   newlines_in_values=True)
+        null_values = [opts.null]
+    string_cols = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    column_types = {f.name: (pa.string() if opts.format == "text" and f.name not in string_cols
+                             else _arrow_convert_type(f.type)) for f in schema}
+    convert = pacsv.ConvertOptions(column_types=column_types, null_values=null_values,
+                                   strings_can_be_null=True, quoted_strings_can_be_null=False,
+                                   true_values=["t", "true", "1", "yes", "on", "TRUE", "True"],
+                                   false_values=["f", "false", "0", "no", "off", "FALSE", "False"])
+    if opts.max_errors:
+        parse = _with_skip(parse, opts)
+    try:
+        reader = pacsv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
+        line = 1 + opts.skip_rows + (1 if opts.header else 0)
+        for batch in reader:
+            if opts.format == "text":
+                batch = _unescape_text(batch, schema, line)
+            line += batch.num_rows
+            yield batch
+    except pa.ArrowInvalid as e:
+        raise _row_error(str(e)) from None
+
+
+def _with_skip(parse: pacsv.ParseOptions, opts: CopyOptions) -> pacsv.ParseOptions:
+    skipped = []
+
+    def handler(row):
+        skipped.append(row.number)
+        if len(skipped) > opts.max_errors:
+            return "error"
+        return "skip"
+
+    parse.invalid_row_handler = handler
+    parse.skipped = skipped  # type: ignore[attr-defined]
+    return parse
+
+
+def _row_error(msg: str) -> PgError:
+    # pyarrow: "CSV parse error: Row #12: Expected 3 columns, got 2: …" / "In CSV column #1: Row #7: …"
+    import re
+    m = re.search(r"Row #(\d+)", msg)
+    where = f" (line {m.group(1)})" if m else ""
+    first = msg.splitlines()[0] if msg else "bad COPY data"
+    code = BAD_COPY_FILE_FORMAT if "column" in first.lower() and "expected" in first.lower() else INVALID_TEXT_REPRESENTATION
+    return CopyRowError(code, f"invalid COPY data{where}: {first}")
+
+
+def _unescape_value(s: str) -> str:
+    out, i = [], 0
+    simple = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "\\": "\\"}
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            nxt = s[i + 1]
+            if nxt in simple:
+                out.append(simple[nxt])
+                i += 2
+                continue
+            if nxt in "01234567":
+                j = i + 1
+                while j < len(s) and j < i + 4 and s[j] in "01234567":
+                    j += 1
+                out.append(chr(int(s[i + 1:j], 8)))
+                i = j
+                continue
+            out.append(nxt)
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) -> pa.RecordBatch:
+    cols = []
+    for col, field in zip(batch.columns, schema):
+        if col.null_count < len(col) and pc.any(pc.match_substring(col, "\\")).as_py():
+            mask = pc.fill_null(pc.match_substring(col, "\\"), False).to_numpy(zero_copy_only=False)
+            py = col.to_pylist()
+            for i in np.flatnonzero(mask):
+                py[i] = _unescape_value(py[i])
+            col = pa.array(py, pa.string())
+        if col.type != field.type:
+            try:
+                col = _cast_text(col, field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+                raise _cast_error(col, field, first_line, e) from None
+        cols.append(col)
+    return pa.RecordBatch.from_arrays(cols, schema=schema)
+
+
+def _cast_text(col: pa.Array, t: pa.DataType) -> pa.Array:
+    if pa.types.is_boolean(t):
+        low = pc.utf8_lower(col)
+        truth = pc.is_in(low, pa.array(["t", "true", "y", "yes", "on", "1"]))
+        false = pc.is_in(low, pa.array(["f", "false", "n", "no", "off", "0"]))
+        if not pc.all(pc.fill_null(pc.or_(truth, false), True)).as_py():
+            raise pa.ArrowInvalid("invalid boolean")
+        return pc.if_else(pc.is_null(col), None, truth)
+    if pa.types.is_timestamp(t) and t.tz:
+        return pc.cast(pc.replace_substring_regex(col, r"([+-]\d\d)$", r"\1:00"), t)
+    return pc.cast(col, _arrow_convert_type(t)) if _arrow_convert_type(t) != t else pc.cast(col, t)
+
+
+def _cast_error(col: pa.Array, field: pa.Field, first_line: int, e: Exception) -> PgError:
+    # find the first value that does not convert, to name its line as PostgreSQL does
+    for i, v in enumerate(col.to_pylist()):
+        if v is None:
+            continue
+        try:
+            _cast_text(pa.array([v], pa.string()), field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return CopyRowError(INVALID_TEXT_REPRESENTATION,
+                                f'invalid input syntax for type {field.type}: "{v}"',
+                                detail=f"COPY line {first_line + i}, column {field.name}")
+    return CopyRowError(INVALID_TEXT_REPRESENTATION, str(e))
+
+
+def _decode_binary(source, schema: pa.Schema, batch_rows: int):
+    from .arrow_oids import oid_for_arrow
+    head = source.read(len(BINARY_SIGNATURE) + 8)
+    if not head.startswith(BINARY_SIGNATURE):
+        raise PgError(BAD_COPY_FILE_FORMAT, "COPY file signature not recognized")
+    (ext_len,) = struct.unpack("!i", head[-4:])
+    source.read(ext_len)
+    oids = [oid_for_arrow(f.type) for f in schema]
+    rows: list[list] = [[] for _ in schema]
+    line = 0
+    data = io.BufferedReader(source) if not hasattr(source, "peek") else source
+    while True:
+        cnt = data.read(2)
+        if len(cnt) < 2:
+            raise PgError(BAD_COPY_FILE_FORMAT, "unexpected EOF in COPY data")
+        (n,) = struct.unpack("!h", cnt)
+        if n == -1:
+            break
+        line += 1
+        if n != len(schema):
+            raise CopyRowError(BAD_COPY_FILE_FORMAT, f"row field count is {n}, expected {len(schema)}",
+                               detail=f"COPY line {line}")
+        for i in range(n):
+            (ln,) = struct.unpack("!i", data.read(4))
+            rows[i].append(None if ln == -1 else values.decode_binary(data.read(ln), oids[i]))
+        if len(rows[0]) >= batch_rows:
+            yield _to_batch(rows, schema)
+            rows = [[] for _ in schema]
+    if rows and rows[0]:
+        yield _to_batch(rows, schema)
+
+
+def _to_batch(rows: list[list], schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array(col, f.type) for col, f in zip(rows, schema)], schema=schema)

@@ -1,0 +1,1 @@
+"""The asyncio network server: startup, sessions, cancel, shutdown."""

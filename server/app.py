@@ -1,0 +1,149 @@
+"""The asyncio server: accepts connections, frames bytes, runs sessions, stops cleanly."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import signal
+
+from redduck.protocol import messages as M
+from redduck.protocol.errors import ADMIN_SHUTDOWN, TOO_MANY_CONNECTIONS, PgError, ProtocolError
+from redduck.protocol.framing import FrontendFramer
+
+from .config import ServerConfig
+from .session import Session, SessionState
+
+log = logging.getLogger("redduck.server")
+
+
+class Server:
+    def __init__(self, config: ServerConfig, engine) -> None:
+        self.config = config
+        self.engine = engine
+        self.sessions: dict[int, Session] = {}
+        self._framers: dict[int, FrontendFramer] = {}
+        self._pids = itertools.count(os.getpid() * 100 % 2_000_000_000 + 1)
+        self._server: asyncio.AbstractServer | None = None
+        self._stopping = False
+        self._tasks: set[asyncio.Task] = set()
+
+    def next_pid(self) -> int:
+        return next(self._pids)
+
+    def framer_for(self, session: Session) -> FrontendFramer:
+        return self._framers[session.pid]
+
+    def admit(self, session: Session) -> PgError | None:
+        if self._stopping:
+            return PgError(ADMIN_SHUTDOWN, "the database system is shutting down", severity="FATAL")
+        active = sum(1 for s in self.sessions.values() if s.engine is not None)
+        if active >= self.config.max_connections:
+            return PgError(TOO_MANY_CONNECTIONS, "sorry, too many clients already", severity="FATAL")
+        self.sessions[session.pid] = session
+        return None
+
+    def cancel(self, pid: int, secret: int) -> None:
+        s = self.sessions.get(pid)
+        if s is not None and s.secret == secret:
+            log.info("cancel request for session %d", pid)
+            s.cancel()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._connection, self.config.host, self.config.port,
+                                                  limit=1 << 20, reuse_address=True)
+        sock = self._server.sockets[0].getsockname()
+        self.port = sock[1]
+        log.info("listening on %s:%d (database %s)", sock[0], sock[1], self.engine.name)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._tasks.add(task)
+        peer = writer.get_extra_info("peername")
+        session = Session(self, f"{peer[0]}:{peer[1]}" if peer else "?")
+        framer = FrontendFramer(self.config.max_message_bytes)
+        self._framers[session.pid] = framer
+
+        async def flush() -> None:
+            data = session.take_output()
+            if data:
+                writer.write(data)
+                await writer.drain()
+
+        try:
+            while session.state is not SessionState.CLOSED:
+                timeout = self.config.startup_timeout_s if session.state is SessionState.STARTUP else None
+                try:
+                    data = await asyncio.wait_for(reader.read(1 << 16), timeout)
+                except asyncio.TimeoutError:
+                    log.info("session %d: startup timed out", session.pid)
+                    break
+                if not data:
+                    break
+                framer.feed(data)
+                for msg in framer.messages():
+                    await session.handle(msg, flush)
+                    if session.state is SessionState.CLOSED:
+                        break
+                await flush()
+        except ProtocolError as e:
+            log.warning("session %d (%s): protocol error: %s", session.pid, session.peer, e)
+            try:
+                session.send(M.ErrorResponse("FATAL", e.code, str(e)))
+                await flush()
+            except (ConnectionError, OSError):
+                pass
+        except (ConnectionError, OSError, asyncio.IncompleteReadError) as e:
+            log.info("session %d (%s): connection lost: %s", session.pid, session.peer, e)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("session %d: internal error", session.pid)
+            try:
+                session.send(M.ErrorResponse("FATAL", "XX000", "internal error; see the server log"))
+                await flush()
+            except Exception:
+                pass
+        finally:
+            session.close()
+            self.sessions.pop(session.pid, None)
+            self._framers.pop(session.pid, None)
+            try:
+                writer.close()
+            except Exception:
+                pass
+            self._tasks.discard(task)
+
+    async def serve_until_stopped(self) -> None:
+        await self.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass
+        print(f"redduck ready on {self.config.host}:{self.port}", flush=True)
+        await stop.wait()
+        await self.shutdown()
+
+    async def shutdown(self) -> None:
+        log.info("shutting down: no new connections; waiting up to %ss for statements",
+                 self.config.shutdown_grace_s)
+        self._stopping = True
+        if self._server is not None:
+            self._server.close()
+        deadline = asyncio.get_running_loop().time() + self.config.shutdown_grace_s
+        while any(s.engine is not None and s.engine.running for s in self.sessions.values()):
+            if asyncio.get_running_loop().time() > deadline:
+                for s in self.sessions.values():
+                    s.cancel()
+                break
+            await asyncio.sleep(0.05)
+        for t in list(self._tasks):
+            t.cancel()
+        await asyncio.sleep(0)
+        for s in list(self.sessions.values()):
+            s.close()
+        await asyncio.get_running_loop().run_in_executor(None, self.engine.close)
+        log.info("stopped")

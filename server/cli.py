@@ -1,0 +1,59 @@
+"""`redduck serve`: the command line."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from .config import ServerConfig
+
+
+def build_parser() -> argparse.ArgumentParser:
+    env = ServerConfig.from_env()
+    p = argparse.ArgumentParser(prog="redduck", description="PostgreSQL wire protocol on DuckDB, with ML models")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="start the server")
+    s.add_argument("--host", default=env.host)
+    s.add_argument("--port", type=int, default=env.port)
+    s.add_argument("--database", default=env.database, help="DuckDB file, or :memory:")
+    s.add_argument("--database-name", default=env.database_name,
+                   help="the database name clients connect to (default: the file's stem)")
+    s.add_argument("--import-dir", action="append", default=list(env.import_dirs),
+                   help="a folder whose files COPY … FROM 'file' may read (repeatable)")
+    s.add_argument("--log-level", default=env.log_level, choices=["debug", "info", "warning", "error"])
+    s.add_argument("--max-connections", type=int, default=env.max_connections)
+    s.add_argument("--max-message-bytes", type=int, default=env.max_message_bytes)
+    s.add_argument("--threads", type=int, default=env.threads, help="DuckDB threads")
+    s.add_argument("--memory-limit", default=env.memory_limit, help="DuckDB memory_limit, e.g. 4GB")
+    s.add_argument("--training-concurrency", type=int, default=env.training_concurrency)
+    s.add_argument("--shutdown-grace", type=float, default=env.shutdown_grace_s)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = ServerConfig(host=args.host, port=args.port, database=args.database,
+                          database_name=args.database_name, import_dirs=args.import_dir,
+                          log_level=args.log_level, max_connections=args.max_connections,
+                          max_message_bytes=args.max_message_bytes, threads=args.threads,
+                          memory_limit=args.memory_limit, training_concurrency=args.training_concurrency,
+                          shutdown_grace_s=args.shutdown_grace)
+    from redduck.engine import Engine, EngineConfig
+    from .app import Server
+    engine = Engine(EngineConfig(database=config.database, database_name=config.database_name,
+                                 import_dirs=config.import_dirs, threads=config.threads,
+                                 memory_limit=config.memory_limit,
+                                 training_concurrency=config.training_concurrency))
+    server = Server(config, engine)
+    try:
+        asyncio.run(server.serve_until_stopped())
+    except KeyboardInterrupt:
+        pass
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Result pieces (python rows or Arrow batches) → DataRow bytes in the client's formats."""
+from __future__ import annotations
+
+import zoneinfo
+
+import pyarrow as pa
+
+from redduck.protocol import types as T
+from redduck.protocol.codecs import values
+from redduck.protocol.codecs.arrow_binary import encode_binary_array
+from redduck.protocol.codecs.arrow_text import encode_text_array
+from redduck.protocol.codecs.copy_format import encode_copy_out
+from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python
+
+
+def column_formats(formats: tuple, ncols: int) -> list[int]:
+    if not formats:
+        return [0] * ncols
+    if len(formats) == 1:
+        return [formats[0]] * ncols
+    return list(formats) + [0] * (ncols - len(formats))
+
+
+def _tzinfo(tz: str):
+    try:
+        return zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _python_encoder(oid: int, fmt: int, tz: str):
+    if fmt == 1:
+        return lambda v: values.encode_binary(v, oid)
+    if oid == T.TIMESTAMPTZ:
+        tzi = _tzinfo(tz)
+        return lambda v: values.format_timestamp(v, tzi).encode()
+    if oid == T.TEXT or oid == T.VARCHAR:
+        return lambda v: (v if isinstance(v, str) else values.encode_text(v, oid)).encode()
+    if oid in (T.INT4, T.INT8, T.INT2):
+        return lambda v: str(v).encode()
+    return lambda v: values.encode_text(v, oid).encode()
+
+
+def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UTC") -> bytes:
+    oids = [c.type_oid for c in columns]
+    out = []
+    for piece in pieces:
+        if isinstance(piece, pa.RecordBatch):
+            cols = [encode_binary_array(a, o) if f == 1 else encode_text_array(a, o, tz)
+                    for a, o, f in zip(piece.columns, oids, formats)]
+            out.append(encode_datarows(cols, piece.num_rows))
+        else:
+            encoders = [_python_encoder(o, f, tz) for o, f in zip(oids, formats)]
+            out.append(encode_rows_python(piece, encoders))
+    return b"".join(out)
+
+
+def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC") -> list[bytes]:
+    """COPY … TO STDOUT data, one chunk per piece (each becomes a CopyData message)."""
+    oids = [c.type_oid for c in columns]
+    out = []
+    for piece in pieces:
+        if not isinstance(piece, pa.RecordBatch):
+            names = [c.name for c in columns]
+            cols = list(zip(*piece)) if piece else [[] for _ in columns]
+            arrays = [_py_to_arrow(list(col)) for col in cols]
+            piece = pa.RecordBatch.from_arrays(arrays, names=names)
+        out.append(encode_copy_out(piece, oids, opts, tz))
+    return out
+
+
+def _py_to_arrow(col: list) -> pa.Array:
+    try:
+        return pa.array(col)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in col], pa.string())

@@ -1,0 +1,535 @@
+"""The protocol state machine of one client connection.
+
+Messages that may come at any time are handled first, then by SessionState. The engine
+is called off the event loop through `run` (one worker thread per session), so a long
+statement in one session never delays another.
+"""
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+
+from redduck.protocol import messages as M
+from redduck.protocol import types as T
+from redduck.protocol.codecs import values
+from redduck.protocol.codecs.copy_format import encode_copy_header, BINARY_TRAILER
+from redduck.protocol.errors import (ADMIN_SHUTDOWN, FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
+                                     INVALID_CATALOG_NAME, INVALID_CURSOR_NAME,
+                                     INVALID_SQL_STATEMENT_NAME, PROTOCOL_VIOLATION, QUERY_CANCELED,
+                                     PgError, ProtocolError)
+
+from .encode import column_formats, encode_copy_pieces, encode_pieces
+
+log = logging.getLogger("redduck.session")
+
+COPY_SPOOL_BYTES = 16 << 20
+
+
+class SessionState(enum.Enum):
+    STARTUP = "startup"
+    AUTHENTICATING = "authenticating"
+    READY = "ready"
+    COPY_IN = "copy-in"
+    FAILED_AWAIT_SYNC = "failed-await-sync"
+    CLOSED = "closed"
+
+
+@dataclass
+class Prepared:
+    plan: object
+    param_oids: list
+
+
+@dataclass
+class Portal:
+    prepared: Prepared
+    params: list
+    result_formats: tuple
+    result: object | None = None
+    columns: list | None = None
+    done: bool = False
+    sent: int = 0
+
+
+@dataclass
+class CopyIn:
+    target: object
+    spool: object
+    result_after: list = field(default_factory=list)  # remaining statements of a simple query
+    extended: bool = False
+
+
+class Session:
+    def __init__(self, server, peer: str) -> None:
+        self.server = server
+        self.peer = peer
+        self.state = SessionState.STARTUP
+        self.engine = None            # EngineSession after startup
+        self.pid = server.next_pid()
+        self.secret = secrets.randbits(31)
+        self.out: list[bytes] = []
+        self.statements: dict[str, Prepared] = {}
+        self.portals: dict[str, Portal] = {}
+        self.copy: CopyIn | None = None
+        self.user = ""
+        self._timed_out = False
+        self._cancelled = False
+        self.executor = None
+
+    # ------------------------------------------------------------ output
+
+    def send(self, *msgs: M.Message) -> None:
+        for m in msgs:
+            self.out.append(m.encode())
+
+    def send_raw(self, data: bytes) -> None:
+        if data:
+            self.out.append(data)
+
+    def take_output(self) -> bytes:
+        data = b"".join(self.out)
+        self.out.clear()
+        return data
+
+    def send_error(self, err: PgError) -> None:
+        self.send(M.ErrorResponse.from_error(err))
+
+    def send_notice(self, n: PgError) -> None:
+        self.send(M.NoticeResponse(n.severity, n.code, n.message, n.detail, n.hint))
+
+    def ready(self) -> None:
+        self.send(M.ReadyForQuery(self.engine.tx if self.engine else "I"))
+
+    # ------------------------------------------------------------ engine calls
+
+    async def run(self, fn, *args):
+        """Run an engine call on this session's worker thread, under statement_timeout."""
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(self.executor, fn, *args)
+        timeout = self.engine.settings.statement_timeout_s() if self.engine else 0
+        self._timed_out = False
+        if timeout > 0:
+            done, _ = await asyncio.wait({fut}, timeout=timeout)
+            if not done:
+                self._timed_out = True
+                self.engine.interrupt()
+        try:
+            return await asyncio.shield(fut)
+        except PgError as e:
+            if e.code == QUERY_CANCELED and self._timed_out:
+                e.message = "canceling statement due to statement timeout"
+            raise
+        except asyncio.CancelledError:
+            self.engine.interrupt()
+            raise
+
+    def cancel(self) -> None:
+        if self.engine and self.engine.running:
+            self._cancelled = True
+            self.engine.interrupt()
+
+    # ------------------------------------------------------------ dispatch
+
+    async def handle(self, msg: M.Message, flush) -> None:
+        if self.state is SessionState.STARTUP:
+            await self._startup(msg)
+            return
+        if isinstance(msg, M.Terminate):
+            self.state = SessionState.CLOSED
+            return
+        if self.state is SessionState.COPY_IN:
+            await self._copy_message(msg, flush)
+            return
+        if self.state is SessionState.FAILED_AWAIT_SYNC:
+            if isinstance(msg, M.Sync):
+                self.state = SessionState.READY
+                self._sync()
+            return
+        try:
+            if isinstance(msg, M.Query):
+                await self._simple_query(msg.sql, flush)
+            elif isinstance(msg, M.Parse):
+                await self._parse(msg)
+            elif isinstance(msg, M.Bind):
+                await self._bind(msg)
+            elif isinstance(msg, M.Describe):
+                await self._describe(msg)
+            elif isinstance(msg, M.Execute):
+                await self._execute(msg, flush)
+            elif isinstance(msg, M.Close):
+                self._close(msg)
+            elif isinstance(msg, M.Sync):
+                self._sync()
+            elif isinstance(msg, M.Flush):
+                await flush()
+            elif isinstance(msg, (M.CopyData, M.CopyDone, M.CopyFail)):
+                pass  # stray copy messages after a failed COPY are ignored, as PostgreSQL does
+            else:
+                raise ProtocolError(f"unexpected message {type(msg).__name__}")
+        except PgError as e:
+            self.send_error(e)
+            self.state = SessionState.FAILED_AWAIT_SYNC
+
+    # ------------------------------------------------------------ startup
+
+    async def _startup(self, msg) -> None:
+        if isinstance(msg, (M.SSLRequest, M.GSSENCRequest)):
+            self.send_raw(b"N")
+            self.server.framer_for(self).expect_startup = True
+            return
+        if isinstance(msg, M.CancelRequest):
+            self.server.cancel(msg.process_id, msg.secret_key)
+            self.state = SessionState.CLOSED
+            return
+        if msg.version >> 16 != 3:
+            self.send(M.ErrorResponse("FATAL", FEATURE_NOT_SUPPORTED,
+                                      f"unsupported frontend protocol {msg.version >> 16}.{msg.version & 0xFFFF}: "
+                                      "server supports 3.0 to 3.0"))
+            self.state = SessionState.CLOSED
+            return
+        params = msg.parameters
+        unknown = [k for k in params if k.startswith("_pq_.")]
+        if msg.version & 0xFFFF or unknown:
+            body = (M.int32(0) if hasattr(M, "int32") else b"")
+            from redduck.protocol.buffers import cstr, frame, int32
+            self.send_raw(frame(b"v", int32(0) + int32(len(unknown)) + b"".join(cstr(u) for u in unknown)))
+        self.user = params.get("user", "")
+        if not self.user:
+            self.send(M.ErrorResponse("FATAL", "28000", "no PostgreSQL user name specified in startup packet"))
+            self.state = SessionState.CLOSED
+            return
+        database = params.get("database", self.user)
+        if not self.server.engine.accepts_database(database):
+            self.send(M.ErrorResponse("FATAL", INVALID_CATALOG_NAME, f'database "{database}" does not exist'))
+            self.state = SessionState.CLOSED
+            return
+        refusal = self.server.admit(self)
+        if refusal:
+            self.send_error(refusal)
+            self.state = SessionState.CLOSED
+            return
+        startup = {k: v for k, v in params.items() if k not in ("user", "database", "options", "replication")}
+        if params.get("replication"):
+            self.send(M.ErrorResponse("FATAL", FEATURE_NOT_SUPPORTED, "replication connections are not supported"))
+            self.state = SessionState.CLOSED
+            return
+        for opt in params.get("options", "").split():
+            # "-c name=value" as libpq's PGOPTIONS sends it
+            if "=" in opt and not opt.startswith("-"):
+                k, _, v = opt.partition("=")
+                startup[k] = v
+        from concurrent.futures import ThreadPoolExecutor
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"redduck-{self.pid}")
+        try:
+            self.engine = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self.server.engine.session, self.pid, self.user, startup)
+        except PgError as e:
+            self.send(M.ErrorResponse("FATAL", e.code, e.message))
+            self.state = SessionState.CLOSED
+            return
+        self.send(M.Authentication(0))
+        for name, value in self.engine.settings.reported():
+            self.send(M.ParameterStatus(name, value))
+        self.send(M.BackendKeyData(self.pid, self.secret))
+        self.state = SessionState.READY
+        self.ready()
+
+    # ------------------------------------------------------------ simple query
+
+    async def _simple_query(self, sql: str, flush) -> None:
+        try:
+            stmts = await self.run(self.engine.split, sql)
+        except PgError as e:
+            self._after_error(e)
+            self.send_error(e)
+            self.ready()
+            return
+        if not stmts:
+            self.send(M.EmptyQueryResponse())
+            self.ready()
+            return
+        await self._run_statements(stmts, flush)
+
+    async def _run_statements(self, stmts, flush) -> None:
+        for i, stmt in enumerate(stmts):
+            try:
+                plan = await self.run(self.engine.plan, stmt)
+                result = await self.run(self.engine.execute, plan, [])
+                if result.copy_in is not None:
+                    self._start_copy_in(result, stmts[i + 1:], extended=False)
+                    return
+                await self._send_result(result, plan, formats=(), max_rows=0, flush=flush, describe=True)
+            except PgError as e:
+                self._after_error(e)
+                self.send_error(e.shifted(0))
+                break
+        self.ready()
+
+    def _after_error(self, e: PgError) -> None:
+        if self.engine and self.engine.tx == "T":
+            self.engine.tx = "E"
+
+    async def _send_result(self, result, plan, formats, max_rows: int, flush, describe: bool,
+                           portal: Portal | None = None) -> bool:
+        """Send notices, rows and the completion; returns True when the portal is suspended."""
+        for n in result.notices:
+            self.send_notice(n)
+        for name, value in result.parameter_status.items():
+            self.send(M.ParameterStatus(name, value))
+        if result.copy_out is not None:
+            await self._send_copy_out(result, flush)
+            return False
+        if result.rows is None:
+            self.send(M.CommandComplete(result.tag) if result.tag else M.EmptyQueryResponse())
+            return False
+        cols = result.columns or []
+        fmts = column_formats(formats, len(cols))
+        if describe:
+            self.send(row_description(cols, fmts))
+        tz = self.engine.settings["timezone"]
+        src = result.rows
+        remaining = max_rows
+        while True:
+            want = remaining if max_rows else 0
+            data = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
+            chunk, n = data
+            self.send_raw(chunk)
+            if portal is not None:
+                portal.sent += n
+            if max_rows:
+                remaining -= n
+                if remaining <= 0 and not src.exhausted:
+                    self.send(M.PortalSuspended())
+                    return True
+            if src.exhausted:
+                break
+            if sum(len(b) for b in self.out) > (1 << 20):
+                await flush()
+        total = portal.sent if portal is not None else src.count
+        src.close()
+        self.send(M.CommandComplete(result.final_tag(total)))
+        return False
+
+    async def _send_copy_out(self, result, flush) -> None:
+        opts = result.copy_out
+        cols = result.columns
+        fmt = 1 if opts.format == "binary" else 0
+        self.send(M.CopyOutResponse(fmt, tuple([fmt] * len(cols))))
+        header = encode_copy_header(opts, [c.name for c in cols])
+        if header:
+            self.send(M.CopyData(header))
+        src = result.rows
+        tz = self.engine.settings["timezone"]
+        while not src.exhausted:
+            chunks = await self.run(_fetch_copy, src, cols, opts, tz)
+            for c in chunks:
+                if c:
+                    self.send(M.CopyData(c))
+            await flush()
+        if opts.format == "binary":
+            self.send(M.CopyData(BINARY_TRAILER))
+        self.send(M.CopyDone(), M.CommandComplete(f"COPY {src.count}"))
+        src.close()
+
+    # ------------------------------------------------------------ COPY FROM STDIN
+
+    def _start_copy_in(self, result, rest, extended: bool) -> None:
+        for n in result.notices:
+            self.send_notice(n)
+        target = result.copy_in
+        fmt = 1 if target.options.format == "binary" else 0
+        self.copy = CopyIn(target, tempfile.SpooledTemporaryFile(max_size=COPY_SPOOL_BYTES), rest, extended)
+        self.state = SessionState.COPY_IN
+        self.send(M.CopyInResponse(fmt, tuple([fmt] * len(target.columns))))
+
+    async def _copy_message(self, msg, flush) -> None:
+        cp = self.copy
+        if isinstance(msg, M.CopyData):
+            cp.spool.write(msg.data)
+            return
+        if isinstance(msg, (M.Flush, M.Sync)):
+            return  # allowed during COPY, ignored
+        self.state = SessionState.READY
+        self.copy = None
+        failed = False
+        if isinstance(msg, M.CopyDone):
+            cp.spool.seek(0)
+            from redduck.engine.copy_exec import finish_copy_in
+            try:
+                result = await self.run(finish_copy_in, self.engine, cp.target, cp.spool)
+                for n in result.notices:
+                    self.send_notice(n)
+                self.send(M.CommandComplete(result.tag))
+            except PgError as e:
+                failed = True
+                self.send_error(e)
+            finally:
+                cp.spool.close()
+        elif isinstance(msg, M.CopyFail):
+            cp.spool.close()
+            failed = True
+            if self.engine.tx == "T":
+                self.engine.tx = "E"
+            self.send_error(PgError(QUERY_CANCELED, f"COPY from stdin failed: {msg.reason}"))
+        else:
+            cp.spool.close()
+            failed = True
+            self.send_error(PgError(PROTOCOL_VIOLATION,
+                                    f"unexpected message type 0x{msg.type_byte.hex()} during COPY from stdin"))
+        if cp.extended:
+            if failed:
+                self.state = SessionState.FAILED_AWAIT_SYNC
+            return
+        if cp.result_after and not failed:
+            await self._run_statements(cp.result_after, flush)
+        else:
+            self.ready()
+
+    # ------------------------------------------------------------ extended protocol
+
+    async def _parse(self, msg: M.Parse) -> None:
+        if msg.name and msg.name in self.statements:
+            raise PgError("42P05", f'prepared statement "{msg.name}" already exists')
+        stmts = await self.run(self.engine.split, msg.sql)
+        if len(stmts) > 1:
+            raise PgError("42601", "cannot insert multiple commands into a prepared statement")
+        if stmts:
+            plan = await self.run(self.engine.plan, stmts[0], tuple(msg.param_oids))
+        else:
+            from redduck.engine.session import Plan
+            from redduck.engine.sqltext import StatementText
+            plan = Plan(StatementText("", 0, ()))
+        self.statements[msg.name] = Prepared(plan, list(plan.param_oids))
+        self.send(M.ParseComplete())
+
+    async def _bind(self, msg: M.Bind) -> None:
+        prep = self.statements.get(msg.statement)
+        if prep is None:
+            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{msg.statement}" does not exist')
+        if msg.portal and msg.portal in self.portals:
+            raise PgError("42P03", f'portal "{msg.portal}" already exists')
+        oids = prep.param_oids
+        if len(msg.params) != len(oids):
+            raise PgError(PROTOCOL_VIOLATION, f"bind message supplies {len(msg.params)} parameters, "
+                                              f"but prepared statement \"{msg.statement}\" requires {len(oids)}")
+        fmts = column_formats(msg.param_formats, len(oids))
+        params = []
+        for raw, oid, f in zip(msg.params, oids, fmts):
+            if raw is None:
+                params.append(None)
+            elif f == 1:
+                params.append(values.decode_binary(raw, oid))
+            else:
+                text = raw.decode("utf-8")
+                params.append(values.decode_array_text(text, T.ELEMENT_OF_ARRAY[oid]) if oid in T.ELEMENT_OF_ARRAY
+                              else values.decode_text(text, oid))
+        old = self.portals.pop(msg.portal, None)
+        if old is not None and old.result is not None and old.result.rows is not None:
+            old.result.rows.close()
+        self.portals[msg.portal] = Portal(prep, params, msg.result_formats)
+        self.send(M.BindComplete())
+
+    async def _describe(self, msg: M.Describe) -> None:
+        if msg.kind == "S":
+            prep = self.statements.get(msg.name)
+            if prep is None:
+                raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{msg.name}" does not exist')
+            self.send(M.ParameterDescription(tuple(prep.param_oids)))
+            cols = await self.run(self.engine.describe, prep.plan)
+            self.send(row_description(cols, [0] * len(cols)) if cols is not None else M.NoData())
+            return
+        portal = self.portals.get(msg.name)
+        if portal is None:
+            raise PgError(INVALID_CURSOR_NAME, f'portal "{msg.name}" does not exist')
+        plan = portal.prepared.plan
+        if not plan.returns_rows:
+            self.send(M.NoData())
+            return
+        if portal.result is None:
+            portal.result = await self.run(self.engine.execute, plan, portal.params)
+        cols = portal.result.columns if portal.result.rows is not None else None
+        if cols is None:
+            self.send(M.NoData())
+        else:
+            portal.columns = cols
+            self.send(row_description(cols, column_formats(portal.result_formats, len(cols))))
+
+    async def _execute(self, msg: M.Execute, flush) -> None:
+        portal = self.portals.get(msg.portal)
+        if portal is None:
+            raise PgError(INVALID_CURSOR_NAME, f'portal "{msg.portal}" does not exist')
+        if portal.done:
+            self.send(M.CommandComplete(portal.result.final_tag(portal.sent) if portal.result else ""))
+            return
+        plan = portal.prepared.plan
+        if plan.empty:
+            self.send(M.EmptyQueryResponse())
+            return
+        if portal.result is None:
+            portal.result = await self.run(self.engine.execute, plan, portal.params)
+        result = portal.result
+        if result.copy_in is not None:
+            self._start_copy_in(result, [], extended=True)
+            portal.done = True
+            return
+        suspended = await self._send_result(result, plan, portal.result_formats, msg.max_rows, flush,
+                                            describe=False, portal=portal)
+        if not suspended:
+            portal.done = True
+
+    def _close(self, msg: M.Close) -> None:
+        if msg.kind == "S":
+            self.statements.pop(msg.name, None)
+        else:
+            p = self.portals.pop(msg.name, None)
+            if p is not None and p.result is not None and p.result.rows is not None:
+                p.result.rows.close()
+        self.send(M.CloseComplete())
+
+    def _sync(self) -> None:
+        if self.engine.tx == "I":
+            for p in self.portals.values():
+                if p.result is not None and p.result.rows is not None:
+                    p.result.rows.close()
+            self.portals.clear()
+        else:
+            self.portals.pop("", None)
+        self.ready()
+
+    # ------------------------------------------------------------ teardown
+
+    def close(self) -> None:
+        for p in self.portals.values():
+            if p.result is not None and p.result.rows is not None:
+                p.result.rows.close()
+        self.portals.clear()
+        if self.copy is not None:
+            self.copy.spool.close()
+            self.copy = None
+        if self.engine is not None:
+            eng = self.engine
+            self.engine = None
+            if self.executor is not None:
+                self.executor.submit(eng.close)
+        if self.executor is not None:
+            self.executor.shutdown(wait=False)
+        self.state = SessionState.CLOSED
+
+
+def row_description(cols, fmts) -> M.RowDescription:
+    return M.RowDescription(tuple(
+        M.FieldDescription(c.name, c.table_oid, c.column_number, c.type_oid, c.type_size, c.type_modifier, f)
+        for c, f in zip(cols, fmts)))
+
+
+def _fetch_encoded(src, want, cols, fmts, tz):
+    pieces = src.fetch(want)
+    return encode_pieces(pieces, cols, fmts, tz), sum(len(p) for p in pieces)
+
+
+def _fetch_copy(src, cols, opts, tz):
+    return encode_copy_pieces(src.fetch(0), cols, opts, tz)
