@@ -44,6 +44,27 @@ _BY_MESSAGE = [
     (r"file system operations are disabled|Permission Error", E.INSUFFICIENT_PRIVILEGE),
 ]
 
+_DUCK_TO_PG_TYPE = {"INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint",
+                    "DOUBLE": "double precision", "FLOAT": "real", "BOOL": "boolean", "DATE": "date",
+                    "TIMESTAMP": "timestamp", "UUID": "uuid", "INTEGER": "integer", "BIGINT": "bigint"}
+
+# DuckDB's wording → PostgreSQL's, so that clients and people see familiar messages
+_REWORD = [
+    (r"^Table with name (\S+?) does not exist!?", lambda m: f'relation "{m.group(1)}" does not exist'),
+    (r'^Referenced column "?([^"]+?)"? not found in FROM clause!?', lambda m: f'column "{m.group(1)}" does not exist'),
+    (r"^(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist!?",
+     lambda m: f"function {m.group(1)} does not exist"),
+    (r"^Division by zero.*", lambda m: "division by zero"),
+    (r'^Duplicate key "([^:]+): (.*)" violates (?:primary key|unique) constraint.*',
+     lambda m: ("duplicate key value violates unique constraint", f"Key ({m.group(1)})=({m.group(2)}) already exists.")),
+    (r"^NOT NULL constraint failed: (\w+)\.(\w+)",
+     lambda m: f'null value in column "{m.group(2)}" of relation "{m.group(1)}" violates not-null constraint'),
+    (r"^Could not convert string '(.*)' to (\w+)",
+     lambda m: f'invalid input syntax for type {_DUCK_TO_PG_TYPE.get(m.group(2), m.group(2).lower())}: "{m.group(1)}"'),
+    (r'^Catalog Error: Table with name "?(\S+?)"? already exists!?|^Table with name "?(\S+?)"? already exists!?',
+     lambda m: f'relation "{m.group(1) or m.group(2)}" already exists'),
+]
+
 _PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
 _LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
 
@@ -74,5 +95,15 @@ def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=No
     detail = rest.split("\nLINE ")[0].strip() or None
     if detail and detail.startswith("Did you mean"):
         hint, detail = detail, None
-    return PgError(code, message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message,
-                   detail=detail, hint=hint)
+    for pattern, fix in _REWORD:
+        m = re.match(pattern, message)
+        if m:
+            fixed = fix(m)
+            if isinstance(fixed, tuple):
+                message, detail = fixed
+            else:
+                message = fixed
+            break
+    else:
+        message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    return PgError(code, message, detail=detail, hint=hint)

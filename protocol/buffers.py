@@ -7,6 +7,7 @@ from .errors import ProtocolError
 
 _I16 = struct.Struct("!h")
 _I32 = struct.Struct("!i")
+_U32 = struct.Struct("!I")
 
 
 class Reader:
@@ -74,6 +75,11 @@ def int16(v: int) -> bytes:
 
 def int32(v: int) -> bytes:
     return _I32.pack(v)
+
+
+def uint32(v: int) -> bytes:
+    """OIDs are unsigned 32-bit on the wire."""
+    return _U32.pack(v & 0xFFFFFFFF)
 
 
 def cstr(s: str) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from .buffers import Reader, cstr, frame, int16, int32
+from .buffers import Reader, cstr, frame, int16, int32, uint32
 from .errors import ProtocolError
 
 PROTOCOL_3_0 = 196608
@@ -142,7 +142,7 @@ class Parse(Message):
 
     def body(self) -> bytes:
         return (cstr(self.name) + cstr(self.sql) + int16(len(self.param_oids))
-                + b"".join(int32(o) for o in self.param_oids))
+                + b"".join(uint32(o) for o in self.param_oids))
 
     @classmethod
     def decode(cls, body: bytes):
@@ -485,7 +485,7 @@ class ParameterDescription(Message):
     oids: tuple = ()
 
     def body(self) -> bytes:
-        return int16(len(self.oids)) + b"".join(int32(o) for o in self.oids)
+        return int16(len(self.oids)) + b"".join(uint32(o) for o in self.oids)
 
     @classmethod
     def decode(cls, body: bytes):

@@ -35,7 +35,7 @@ def _validity(arr: pa.Array):
 
 
 def _numbers(arr: pa.Array, dtype: str) -> np.ndarray:
-    filled = arr.fill_null(0) if arr.null_count else arr
+    filled = arr.fill_null(False if pa.types.is_boolean(arr.type) else 0) if arr.null_count else arr
     return filled.to_numpy(zero_copy_only=False).astype(dtype)
 
 

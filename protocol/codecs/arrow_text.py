@@ -32,7 +32,7 @@ def _trim_fraction(s: pa.Array) -> pa.Array:
 
 def _floats(arr: pa.Array) -> pa.Array:
     s = pc.cast(arr, pa.string())
-    s = pc.replace_substring_regex(s, r"e([+-])(\d)$", r"e\g<1>0\2")
+    s = pc.replace_substring_regex(s, r"e([+-])(\d)$", r"e\10\2")  # RE2: \1, then "0"
     s = pc.replace_substring(s, "inf", "Infinity")
     s = pc.replace_substring(s, "nan", "NaN")
     # PostgreSQL switches to exponent form below 1e-4; Arrow prints 0.00001
