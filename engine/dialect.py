@@ -25,7 +25,7 @@ class Redduck(Postgres):
     class Tokenizer(Postgres.Tokenizer):
         # sqlglot folds everything after SHOW/EXECUTE/FETCH… into one string token;
         # redduck parses those statements itself and needs their tokens
-        COMMANDS = {TokenType.COMMAND}
+        COMMANDS: set = set()
 
         def _init_core(self):
             core = super()._init_core()

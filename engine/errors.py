@@ -23,7 +23,7 @@ _BY_CLASS = [
 _BY_MESSAGE = [
     (r"Table with name .* does not exist|Table .* does not exist|View with name .* does not exist", E.UNDEFINED_TABLE),
     (r"Schema with name .* does not exist", "3F000"),
-    (r"Referenced column .* not found|column .* does not exist|Column with name .* does not exist|"
+    (r"referenced that exists in the SELECT clause|Referenced column .* not found|column .* does not exist|Column with name .* does not exist|"
      r"does not have a column named", E.UNDEFINED_COLUMN),
     (r"(Scalar|Table|Aggregate|Macro) Function with name .* does not exist|No function matches", E.UNDEFINED_FUNCTION),
     (r"Type with name .* does not exist", E.UNDEFINED_OBJECT),
@@ -55,6 +55,7 @@ _REWORD = [
     (r"^(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist!?",
      lambda m: f"function {m.group(1)} does not exist"),
     (r"^Division by zero.*", lambda m: "division by zero"),
+    (r'^column "(\S+)" referenced that exists in the SELECT clause.*', lambda m: f'column "{m.group(1)}" does not exist'),
     (r'^Duplicate key "([^:]+): (.*)" violates (?:primary key|unique) constraint.*',
      lambda m: ("duplicate key value violates unique constraint", f"Key ({m.group(1)})=({m.group(2)}) already exists.")),
     (r"^NOT NULL constraint failed: (\w+)\.(\w+)",

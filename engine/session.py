@@ -53,6 +53,9 @@ class SqlCursor:
     source: RowSource
     columns: list
     hold: bool
+    statement: str = ""
+    binary: bool = False
+    scroll: bool = False
 
 
 def columns_from_description(description) -> list[Column]:
@@ -94,7 +97,9 @@ class EngineSession:
         return TranslateContext(pid=self.pid, database=self.database, user=self.user,
                                 settings=self.settings.as_dict(),
                                 model_functions=self.engine.model_function_names(),
-                                catalog_version=self.engine.catalog_version)
+                                catalog_version=self.engine.catalog_version,
+                                cursors=tuple((n, c.statement, c.hold, c.binary, c.scroll)
+                                              for n, c in self.cursors.items()))
 
     def plan(self, stmt: StatementText, param_oids: tuple = ()) -> Plan:
         if not stmt.tokens:
@@ -368,7 +373,7 @@ class EngineSession:
         if not plan.returns_rows:
             raise PgError("42601", "cursor can only scan a query that returns rows")
         res = self._run_sql(plan, list(params or [])) if plan.translation else self.execute(plan, params)
-        self.cursors[name] = SqlCursor(res.rows, res.columns, hold)
+        self.cursors[name] = SqlCursor(res.rows, res.columns, hold, query.sql, binary, scroll)
         if hold:
             res.rows.detach()  # survives COMMIT
         return Result(tag="DECLARE CURSOR")

@@ -4,13 +4,14 @@ from __future__ import annotations
 import zoneinfo
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 
 from redduck.protocol import types as T
 from redduck.protocol.codecs import values
 from redduck.protocol.codecs.arrow_binary import encode_binary_array
 from redduck.protocol.codecs.arrow_text import encode_text_array
-from redduck.protocol.codecs.copy_format import encode_copy_out
-from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python
+from redduck.protocol.codecs.copy_format import copy_out_rows
+from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
 
 
 def column_formats(formats: tuple, ncols: int) -> list[int]:
@@ -55,8 +56,8 @@ def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UT
     return b"".join(out)
 
 
-def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC") -> list[bytes]:
-    """COPY … TO STDOUT data, one chunk per piece (each becomes a CopyData message)."""
+def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC", first_prefix: bytes = b"") -> list[bytes]:
+    """COPY … TO STDOUT data as framed CopyData messages, one per row."""
     oids = [c.type_oid for c in columns]
     out = []
     for piece in pieces:
@@ -65,7 +66,12 @@ def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC") -> li
             cols = list(zip(*piece)) if piece else [[] for _ in columns]
             arrays = [_py_to_arrow(list(col)) for col in cols]
             piece = pa.RecordBatch.from_arrays(arrays, names=names)
-        out.append(encode_copy_out(piece, oids, opts, tz))
+        rows = copy_out_rows(piece, oids, opts, tz)
+        if first_prefix and len(rows):
+            prefix = pa.array([first_prefix] + [b""] * (len(rows) - 1), pa.binary())
+            rows = pa.compute.binary_join_element_wise(prefix, rows, b"")
+            first_prefix = b""
+        out.append(frame_elements(b"d", rows))
     return out
 
 

@@ -320,16 +320,20 @@ class Session:
         fmt = 1 if opts.format == "binary" else 0
         self.send(M.CopyOutResponse(fmt, tuple([fmt] * len(cols))))
         header = encode_copy_header(opts, [c.name for c in cols])
-        if header:
+        if header and opts.format != "binary":
             self.send(M.CopyData(header))
+            header = b""
         src = result.rows
         tz = self.engine.settings["timezone"]
         while not src.exhausted:
-            chunks = await self.run(_fetch_copy, src, cols, opts, tz)
+            chunks = await self.run(_fetch_copy, src, cols, opts, tz, header)
             for c in chunks:
                 if c:
-                    self.send(M.CopyData(c))
+                    header = b""  # PostgreSQL sends the binary header inside the first row's message
+                self.send_raw(c)
             await flush()
+        if header:
+            self.send(M.CopyData(header))
         if opts.format == "binary":
             self.send(M.CopyData(BINARY_TRAILER))
         self.send(M.CopyDone(), M.CommandComplete(f"COPY {src.count}"))
@@ -443,6 +447,10 @@ class Session:
             self.send(row_description(cols, [0] * len(cols)) if cols is not None else M.NoData())
             return
         portal = self.portals.get(msg.name)
+        if portal is None and msg.name in getattr(self.engine, "cursors", {}):
+            cols = self.engine.cursors[msg.name].columns   # a cursor DECLAREd in SQL is a portal too
+            self.send(row_description(cols, [0] * len(cols)))
+            return
         if portal is None:
             raise PgError(INVALID_CURSOR_NAME, f'portal "{msg.name}" does not exist')
         plan = portal.prepared.plan
@@ -531,5 +539,5 @@ def _fetch_encoded(src, want, cols, fmts, tz):
     return encode_pieces(pieces, cols, fmts, tz), sum(len(p) for p in pieces)
 
 
-def _fetch_copy(src, cols, opts, tz):
-    return encode_copy_pieces(src.fetch(0), cols, opts, tz)
+def _fetch_copy(src, cols, opts, tz, first_prefix=b""):
+    return encode_copy_pieces(src.fetch(0), cols, opts, tz, first_prefix)

@@ -24,10 +24,11 @@ class TranslateContext:
     settings: dict = field(default_factory=dict)
     model_functions: frozenset = frozenset()
     catalog_version: int = 0
+    cursors: tuple = ()  # (name, statement, holdable, binary, scrollable) of SQL cursors
 
     def key(self) -> tuple:
         return (self.pid, self.database, self.user, self.settings.get("search_path"),
-                self.model_functions, self.catalog_version)
+                self.model_functions, self.catalog_version, self.cursors)
 
 
 @dataclass

@@ -55,19 +55,20 @@ _TEXT_ESCAPES = [("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")]
 
 def encode_copy_out(batch: pa.RecordBatch, oids: list[int], opts: CopyOptions, tz: str = "UTC") -> bytes:
     """One batch as COPY data rows (binary: without the file header/trailer)."""
+    return _concat(copy_out_rows(batch, oids, opts, tz)) if batch.num_rows else b""
+
+
+def copy_out_rows(batch: pa.RecordBatch, oids: list[int], opts: CopyOptions, tz: str = "UTC") -> pa.Array:
+    """One batch as a binary array holding one COPY data row per element."""
     n = batch.num_rows
-    if n == 0:
-        return b""
     if opts.format == "binary":
         cols = [encode_binary_array(c, o) for c, o in zip(batch.columns, oids)]
         parts = []
         for col in cols:
             parts.append(_int32_column(_lengths(col)))
             parts.append(col.fill_null(b"") if col.null_count else col)
-        count = pa.array([struct.pack("!h", len(cols))] * 1, pa.binary())
-        head = pa.repeat(count[0], n) if hasattr(pa, "repeat") else pa.array([count[0].as_py()] * n, pa.binary())
-        joined = pc.binary_join_element_wise(head, *parts, b"")
-        return _concat(joined)
+        head = pa.array([struct.pack("!h", len(cols))] * n, pa.binary())
+        return pc.binary_join_element_wise(head, *parts, b"")
     texts = [encode_text_array(c, o, tz).cast(pa.string()) for c, o in zip(batch.columns, oids)]
     fields = []
     for t in texts:
@@ -88,7 +89,7 @@ def encode_copy_out(batch: pa.RecordBatch, oids: list[int], opts: CopyOptions, t
     line = pc.binary_join_element_wise(*fields, opts.delimiter, null_handling="replace",
                                        null_replacement=opts.null)
     line = pc.binary_join_element_wise(line, "\n", "")
-    return _concat(to_binary(line))
+    return to_binary(line)
 
 
 def _re_class(chars: str) -> str:

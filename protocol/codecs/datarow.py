@@ -45,6 +45,22 @@ def encode_datarows(columns: list[pa.Array], num_rows: int) -> bytes:
     return joined.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
 
 
+def frame_elements(type_byte: bytes, arr: pa.Array) -> bytes:
+    """Each element of a binary array as one message of its own (e.g. a CopyData per row,
+    as PostgreSQL sends them and as psycopg's row reader expects)."""
+    n = len(arr)
+    if n == 0:
+        return b""
+    lengths = _lengths(arr)
+    header = np.empty((n, 5), dtype=np.uint8)
+    header[:, 0] = type_byte[0]
+    header[:, 1:5] = (lengths + 4).astype(">i4").view(np.uint8).reshape(-1, 4)
+    head = pa.FixedSizeBinaryArray.from_buffers(pa.binary(5), n, [None, pa.py_buffer(header.tobytes())]).cast(pa.binary())
+    joined = pc.binary_join_element_wise(head, arr, b"")
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=n + 1, offset=joined.offset * 4)
+    return joined.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
+
+
 def encode_rows_python(rows, encoders) -> bytes:
     """The lean path for a handful of rows from fetchall(): no Arrow round trip."""
     out = bytearray()

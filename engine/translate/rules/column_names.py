@@ -15,15 +15,13 @@ _TYPE_NAMES = {"INT": "int4", "INTEGER": "int4", "BIGINT": "int8", "SMALLINT": "
 
 def pg_name(e: exp.Expression) -> str | None:
     """The name PostgreSQL gives an unaliased select-list expression (None: keep as is)."""
-    if isinstance(e, exp.Column):
-        return None if isinstance(e.this, exp.Star) else e.name
-    if isinstance(e, exp.Dot):
-        return e.name
+    if isinstance(e, (exp.Column, exp.Dot)):
+        return None  # DuckDB already names a column reference by its name
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = pg_name(e.this)
         if inner and inner != "?column?":
             return inner
-        if isinstance(e.this, exp.Column):
+        if isinstance(e.this, (exp.Column, exp.Dot)):
             return e.this.name
         t = e.to.this.name if hasattr(e.to.this, "name") else str(e.to.this)
         return _TYPE_NAMES.get(t.upper(), t.lower())

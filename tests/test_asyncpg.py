@@ -1,0 +1,112 @@
+"""asyncpg: $n parameters, prepared statements, cursors, COPY helpers, executemany, cancel."""
+import asyncio
+import datetime as dt
+import decimal
+
+import asyncpg
+import pytest
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def connect(server):
+    return await asyncpg.connect(host="127.0.0.1", port=server.port, user="tester", database=server.dbname)
+
+
+def test_parameters_and_binary_codecs(server):
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("create table ap(a int, b text, c double precision, d timestamp, e numeric(12,4), f bool, g date)")
+            row = (1, "x", 2.5, dt.datetime(2024, 5, 6, 7, 8, 9), decimal.Decimal("3.1416"), True, dt.date(2024, 1, 1))
+            await c.execute("insert into ap values ($1,$2,$3,$4,$5,$6,$7)", *row)
+            got = await c.fetchrow("select * from ap where a = $1 and b = $2", 1, "x")
+            assert tuple(got) == row
+            assert await c.fetchval("select $1::int * 2", 21) == 42
+            assert await c.fetchval("select count(*) from ap where c > $1", 1.0) == 1
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_prepared_statement_reuse_and_executemany(server):
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("create table ap_many(a int, b text)")
+            await c.executemany("insert into ap_many values ($1, $2)", [(i, str(i)) for i in range(200)])
+            st = await c.prepare("select b from ap_many where a = $1")
+            for i in (3, 50, 199):
+                assert await st.fetchval(i) == str(i)
+            assert [a.name for a in st.get_attributes()] == ["b"]
+            assert [p.name for p in st.get_parameters()] == ["int4"]
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_cursors_and_interleaved_portals(server):
+    async def main():
+        c = await connect(server)
+        try:
+            async with c.transaction():
+                cur1 = await c.cursor("select range from range(1000)")
+                cur2 = await c.cursor("select range * 10 from range(1000)")
+                a = await cur1.fetch(300)
+                b = await cur2.fetch(300)
+                a2 = await cur1.fetch(800)
+                assert [r[0] for r in a + a2] == list(range(1000))
+                assert [r[0] for r in b] == [i * 10 for i in range(300)]
+                n = 0
+                async for _ in c.cursor("select * from range(5000)", prefetch=333):
+                    n += 1
+                assert n == 5000
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_copy_records_and_copy_from_query(server, tmp_path):
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("create table ap_copy(a int, b text, c double precision)")
+            recs = [(i, f"r{i}", i * 0.5) for i in range(5000)]
+            res = await c.copy_records_to_table("ap_copy", records=recs)
+            assert res == "COPY 5000"
+            assert await c.fetchval("select sum(a) from ap_copy") == sum(range(5000))
+            out = tmp_path / "q.csv"
+            res = await c.copy_from_query("select * from ap_copy where a < 3 order by a", output=str(out), format="csv")
+            assert res == "COPY 3"
+            assert out.read_text().splitlines() == ["0,r0,0", "1,r1,0.5", "2,r2,1"]
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_cancel_through_timeout(server):
+    async def main():
+        c = await connect(server)
+        try:
+            with pytest.raises(asyncio.TimeoutError):
+                await c.fetchval("select count(*) from range(100000000000) a", timeout=0.5)
+            assert await c.fetchval("select 5") == 5
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_errors_keep_connection(server):
+    async def main():
+        c = await connect(server)
+        try:
+            with pytest.raises(asyncpg.UndefinedTableError):
+                await c.fetch("select * from nothing_here")
+            with pytest.raises(asyncpg.PostgresSyntaxError):
+                await c.fetch("select from from")
+            assert await c.fetchval("select 6") == 6
+        finally:
+            await c.close()
+    run(main())

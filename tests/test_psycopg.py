@@ -1,0 +1,205 @@
+"""psycopg 3: parameters, binary, executemany, pipeline, COPY, transactions, errors, cancel."""
+import datetime as dt
+import decimal
+import threading
+import time
+import uuid
+
+import psycopg
+import pytest
+from psycopg import errors as pgerr
+from psycopg import sql
+
+VALUES = [
+    ("int2", 7, "smallint"), ("int4", -123456, "integer"), ("int8", 2**40, "bigint"),
+    ("float4", 1.5, "real"), ("float8", 0.1, "double precision"), ("numeric", decimal.Decimal("123.450"), "numeric(10,3)"),
+    ("text", "héllo wörld", "text"), ("varchar", "x", "varchar"), ("bool", True, "boolean"),
+    ("bytea", b"\x00\x01\xff", "bytea"), ("date", dt.date(2024, 2, 29), "date"),
+    ("time", dt.time(13, 14, 15, 123456), "time"),
+    ("timestamp", dt.datetime(2024, 1, 2, 3, 4, 5, 678000), "timestamp"),
+    ("timestamptz", dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc), "timestamptz"),
+    ("interval", dt.timedelta(days=3, seconds=7200), "interval"),
+    ("uuid", uuid.UUID("12345678-1234-5678-1234-567812345678"), "uuid"),
+    ("int4[]", [1, None, 3], "integer[]"), ("text[]", ["a", "b c"], "text[]"),
+]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("name,value,sqltype", VALUES, ids=[v[0] for v in VALUES])
+def test_codec_roundtrip(server, name, value, sqltype, binary):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        cur = c.cursor(binary=binary)
+        table = f"rt_{name.replace('[]', '_arr')}_{int(binary)}"
+        cur.execute(f"drop table if exists {table}")
+        cur.execute(f"create table {table} (v {sqltype})")
+        cur.execute(f"insert into {table} values (%s), (NULL)", (value,))
+        cur.execute(f"select v from {table} where v is not null")
+        got = cur.fetchone()[0]
+        assert got == value
+        cur.execute(f"select v from {table} where v is null")
+        assert cur.fetchone()[0] is None
+
+
+def test_simple_and_server_side_parameters(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        assert c.execute("select %s::int + %s::int", (40, 2)).fetchone()[0] == 42
+        c.execute("create table if not exists params_t(a int, b text)")
+        c.execute("insert into params_t values (%s, %s)", (1, "one"))
+        assert c.execute("select b from params_t where a = %s", (1,)).fetchone()[0] == "one"
+        cur = psycopg.ClientCursor(c)
+        cur.execute("select %s, %s", ("it's", 5))
+        assert cur.fetchone() == ("it's", 5)
+
+
+def test_executemany_and_rowcount(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table em(a int, b text)")
+        cur = c.cursor()
+        cur.executemany("insert into em values (%s, %s)", [(i, f"v{i}") for i in range(100)])
+        assert c.execute("select count(*), sum(a) from em").fetchone() == (100, 4950)
+        cur.execute("update em set b = 'x' where a < 10")
+        assert cur.rowcount == 10
+
+
+def test_pipeline_mode(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table pipe(a int)")
+        with c.pipeline():
+            for i in range(20):
+                c.execute("insert into pipe values (%s)", (i,))
+            cur = c.execute("select count(*) from pipe")
+        assert cur.fetchone()[0] == 20
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "binary"])
+def test_copy_in_and_out(server, fmt):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        t = f"cp_{fmt}"
+        c.execute(f"create table {t}(id int, name text, ts timestamp, x double)")
+        rows = [(i, f"n\t{i}" if i % 3 else None, dt.datetime(2024, 1, 1, 0, 0, i % 60), i / 3) for i in range(1000)]
+        opts = {"text": "", "csv": "(format csv)", "binary": "(format binary)"}[fmt]
+        with c.cursor().copy(f"copy {t} from stdin {opts}") as cp:
+            if fmt == "binary":
+                cp.set_types(["int4", "text", "timestamp", "float8"])
+            if fmt == "csv":  # psycopg writes rows in text/binary only; CSV goes as raw data
+                cp.write("".join(f'{a},{"" if b is None else chr(34) + b + chr(34)},{ts},{x!r}\n'
+                                 for a, b, ts, x in rows))
+            else:
+                for r in rows:
+                    cp.write_row(r)
+        assert c.execute(f"select count(*) from {t}").fetchone()[0] == 1000
+        got = []
+        with c.cursor().copy(f"copy (select * from {t} order by id) to stdout {opts}") as cp:
+            if fmt == "binary":
+                cp.set_types(["int4", "text", "timestamp", "float8"])
+            if fmt == "csv":
+                import csv
+                import io
+                text = b"".join(bytes(d) for d in cp).decode()
+                got = [(int(a), b if b != "" else None, dt.datetime.fromisoformat(ts), float(x))
+                       for a, b, ts, x in csv.reader(io.StringIO(text))]
+            else:
+                got = list(cp.rows())
+        if fmt == "text":
+            got = [(int(a), b, dt.datetime.fromisoformat(ts), float(x)) for a, b, ts, x in got]
+        assert got == rows
+
+
+def test_copy_bad_row_commits_nothing(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table cp_bad(a int, b text)")
+        with pytest.raises(psycopg.Error) as ei:
+            with c.cursor().copy("copy cp_bad from stdin") as cp:
+                cp.write(b"1\tok\n2\tok\nnot_a_number\tbad\n")
+        assert "line 3" in str(ei.value) or "line 3" in (ei.value.diag.context or "") or "line 3" in (
+            ei.value.diag.message_detail or "")
+        assert c.execute("select count(*) from cp_bad").fetchone()[0] == 0
+
+
+def test_transactions_seen_from_second_connection(server):
+    with psycopg.connect(server.dsn()) as a, psycopg.connect(server.dsn(), autocommit=True) as b:
+        a.execute("create table tx_vis(a int)")
+        a.commit()
+        a.execute("insert into tx_vis values (1)")
+        assert b.execute("select count(*) from tx_vis").fetchone()[0] == 0
+        assert a.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        a.commit()
+        assert b.execute("select count(*) from tx_vis").fetchone()[0] == 1
+        a.execute("insert into tx_vis values (2)")
+        a.rollback()
+        assert b.execute("select count(*) from tx_vis").fetchone()[0] == 1
+
+
+def test_failed_transaction_until_rollback(server):
+    with psycopg.connect(server.dsn()) as c:
+        with pytest.raises(pgerr.UndefinedTable):
+            c.execute("select * from nope_nope")
+        assert c.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+        with pytest.raises(pgerr.InFailedSqlTransaction):
+            c.execute("select 1")
+        c.rollback()
+        assert c.execute("select 1").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("query,exc", [
+    ("select 1/0", pgerr.DivisionByZero),
+    ("select 'abc'::int", pgerr.InvalidTextRepresentation),
+    ("select no_col from (select 1 as a) t", pgerr.UndefinedColumn),
+    ("select no_such_fn(1)", pgerr.UndefinedFunction),
+    ("selec 1", pgerr.SyntaxError),
+    ("savepoint s1", pgerr.FeatureNotSupported),
+])
+def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
+    with pytest.raises(exc):
+        conn.execute(query)
+    assert conn.execute("select 2").fetchone()[0] == 2
+
+
+def test_constraint_errors(conn):
+    conn.execute("create table uq(a int primary key, b int not null)")
+    conn.execute("insert into uq values (1, 1)")
+    with pytest.raises(pgerr.UniqueViolation):
+        conn.execute("insert into uq values (1, 2)")
+    with pytest.raises(pgerr.NotNullViolation):
+        conn.execute("insert into uq values (2, null)")
+
+
+def test_cancel_interrupts_running_statement(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        timer = threading.Timer(0.5, c.cancel)
+        timer.start()
+        t0 = time.monotonic()
+        with pytest.raises(pgerr.QueryCanceled):
+            c.execute("select count(*) from range(100000000000) a")
+        assert time.monotonic() - t0 < 20
+        assert c.execute("select 3").fetchone()[0] == 3
+
+
+def test_statement_timeout(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("set statement_timeout = '300ms'")
+        with pytest.raises(pgerr.QueryCanceled, match="statement timeout"):
+            c.execute("select count(*) from range(100000000000) a")
+        c.execute("set statement_timeout = 0")
+        assert c.execute("select 4").fetchone()[0] == 4
+
+
+def test_named_cursor_streams(server):
+    with psycopg.connect(server.dsn()) as c:
+        with c.cursor(name="stream") as cur:
+            cur.itersize = 100
+            cur.execute("select range as i from range(2500)")
+            assert sum(1 for _ in cur) == 2500
+
+
+def test_parameter_status_and_settings(server):
+    with psycopg.connect(server.dsn(), autocommit=True, application_name="tests") as c:
+        assert c.info.parameter_status("server_version").startswith("15")
+        assert c.info.parameter_status("application_name") == "tests"
+        c.execute("set application_name = 'other'")
+        assert c.info.parameter_status("application_name") == "other"
+        assert c.execute("show application_name").fetchone()[0] == "other"
+        c.execute("set timezone = 'Europe/Paris'")
+        assert c.info.parameter_status("TimeZone") == "Europe/Paris"
+        assert c.execute("select current_setting('TimeZone')").fetchone()[0] == "Europe/Paris"
+        assert c.execute("select pg_backend_pid()").fetchone()[0] == c.info.backend_pid
