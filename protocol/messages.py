@@ -189,9 +189,9 @@ class Bind(Message):
 
 
 @dataclass(frozen=True)
-class Describe(Message):
-    type_byte: ClassVar[bytes] = b"D"
-    kind: str  # 'S' statement or 'P' portal
+class _Target(Message):
+    """Describe and Close share a body: 'S' (statement) or 'P' (portal), then a name."""
+    kind: str
     name: str
 
     def body(self) -> bytes:
@@ -202,14 +202,19 @@ class Describe(Message):
         r = Reader(body)
         kind = r.byte().decode("latin-1")
         if kind not in ("S", "P"):
-            raise ProtocolError(f"invalid DESCRIBE message subtype {kind!r}")
+            raise ProtocolError(f"invalid {cls.__name__.upper()} message subtype {kind!r}")
         m = cls(kind, r.cstring())
         r.done()
         return m
 
 
 @dataclass(frozen=True)
-class Close(Describe):
+class Describe(_Target):
+    type_byte: ClassVar[bytes] = b"D"
+
+
+@dataclass(frozen=True)
+class Close(_Target):
     type_byte: ClassVar[bytes] = b"C"
 
 

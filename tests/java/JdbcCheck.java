@@ -1,0 +1,109 @@
+// A small pgjdbc program run by tests/test_jdbc.py against a real redduck server.
+// Each check prints "ok <name>" or throws; the test asserts on the printed lines.
+import java.sql.*;
+import java.io.StringReader;
+import java.io.StringWriter;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+public class JdbcCheck {
+    static void check(boolean cond, String what) {
+        if (!cond) throw new AssertionError(what);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        String mode = args[1];  // simple | extended
+        try (Connection c = DriverManager.getConnection(url + "&preferQueryMode=" + mode, "tester", "")) {
+            String t = "jdbc_" + mode;
+            try (Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t);
+                s.execute("create table " + t + " (id int, name text, score double precision, at timestamp)");
+            }
+            // PreparedStatement with typed setters
+            try (PreparedStatement ps = c.prepareStatement("insert into " + t + " values (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setString(2, "one");
+                ps.setDouble(3, 1.5);
+                ps.setTimestamp(4, Timestamp.valueOf("2024-03-04 05:06:07.5"));
+                check(ps.executeUpdate() == 1, "executeUpdate count");
+            }
+            System.out.println("ok prepared");
+            // executeBatch with update counts
+            try (PreparedStatement ps = c.prepareStatement("insert into " + t + " (id, name) values (?, ?)")) {
+                for (int i = 2; i <= 11; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "n" + i);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                check(counts.length == 10, "batch length");
+                for (int n : counts) check(n == 1 || n == Statement.SUCCESS_NO_INFO, "batch count " + n);
+            }
+            System.out.println("ok batch");
+            try (PreparedStatement ps = c.prepareStatement("select name, score, at from " + t + " where id = ?")) {
+                ps.setInt(1, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    check(rs.next(), "row");
+                    check(rs.getString(1).equals("one"), "name");
+                    check(rs.getDouble(2) == 1.5, "score");
+                    check(rs.getTimestamp(3).equals(Timestamp.valueOf("2024-03-04 05:06:07.5")), "timestamp " + rs.getTimestamp(3));
+                    ResultSetMetaData md = rs.getMetaData();
+                    check(md.getColumnCount() == 3 && md.getColumnName(1).equals("name"), "metadata");
+                    check(md.getColumnType(2) == Types.DOUBLE, "double type");
+                }
+            }
+            System.out.println("ok select");
+            // setFetchSize with autocommit off streams through a portal
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(100);
+                try (ResultSet rs = s.executeQuery("select range from range(2500)")) {
+                    long n = 0, sum = 0;
+                    while (rs.next()) { n++; sum += rs.getLong(1); }
+                    check(n == 2500 && sum == 2500L * 2499 / 2, "fetchsize rows " + n);
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            System.out.println("ok fetchsize");
+            // CopyManager in and out
+            CopyManager cm = ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI();
+            long in = cm.copyIn("copy " + t + " (id, name) from stdin with (format csv)",
+                                new StringReader("100,a\n101,b\n102,c\n"));
+            check(in == 3, "copy in " + in);
+            StringWriter w = new StringWriter();
+            long out = cm.copyOut("copy (select id, name from " + t + " where id >= 100 order by id) to stdout", w);
+            check(out == 3 && w.toString().equals("100\ta\n101\tb\n102\tc\n"), "copy out " + w);
+            System.out.println("ok copy");
+            // Statement.cancel from another thread
+            try (Statement s = c.createStatement()) {
+                Thread th = new Thread(() -> {
+                    try { Thread.sleep(500); s.cancel(); } catch (Exception e) { }
+                });
+                th.start();
+                try {
+                    s.executeQuery("select count(*) from range(100000000000) a");
+                    throw new AssertionError("not cancelled");
+                } catch (SQLException e) {
+                    check("57014".equals(e.getSQLState()), "cancel sqlstate " + e.getSQLState());
+                }
+                th.join();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 7")) {
+                check(rs.next() && rs.getInt(1) == 7, "after cancel");
+            }
+            System.out.println("ok cancel");
+            // errors carry SQLSTATE and the connection stays usable
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("select * from does_not_exist");
+                throw new AssertionError("no error");
+            } catch (SQLException e) {
+                check("42P01".equals(e.getSQLState()), "sqlstate " + e.getSQLState());
+            }
+            DatabaseMetaData md = c.getMetaData();
+            check(md.getDatabaseProductName().equals("PostgreSQL"), "product " + md.getDatabaseProductName());
+            System.out.println("ok errors");
+        }
+    }
+}
