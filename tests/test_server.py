@@ -1,0 +1,201 @@
+"""Server lifecycle and robustness: startup, databases, bad input, concurrency, shutdown."""
+import signal
+import socket
+import struct
+import threading
+import time
+
+import psycopg
+import pytest
+from psycopg import errors as pgerr
+
+from redduck.protocol import messages as M
+from redduck.protocol.framing import split_backend
+
+
+def raw_connect(server):
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    s.sendall(M.StartupMessage({"user": "raw", "database": server.dbname}).encode())
+    buf = b""
+    while b"Z\x00\x00\x00\x05" not in buf:
+        chunk = s.recv(65536)
+        assert chunk, "server closed during startup"
+        buf += chunk
+    return s
+
+
+def read_until_ready(s) -> list:
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        if buf.endswith(b"Z\x00\x00\x00\x05I") or buf.endswith(b"Z\x00\x00\x00\x05T") or buf.endswith(b"Z\x00\x00\x00\x05E"):
+            break
+    return [M.decode_backend(t, b) for t, b in split_backend(buf)]
+
+
+def test_postgres_alias_and_unknown_database(server):
+    with psycopg.connect(server.dsn(dbname="postgres")) as c:
+        assert c.execute("select current_database()").fetchone()[0] == server.dbname
+    with pytest.raises(psycopg.OperationalError, match='database "nope" does not exist'):
+        psycopg.connect(server.dsn(dbname="nope"))
+
+
+def test_ssl_request_refused_then_plain_works(server):
+    with psycopg.connect(server.dsn(sslmode="prefer")) as c:
+        assert c.execute("select 1").fetchone()[0] == 1
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(server.dsn(sslmode="require"))
+
+
+def test_empty_query_and_multiple_results(server):
+    s = raw_connect(server)
+    s.sendall(M.Query("").encode())
+    assert [type(m) for m in read_until_ready(s)] == [M.EmptyQueryResponse, M.ReadyForQuery]
+    s.sendall(M.Query("select 1; select 'a', 'b'; create table raw_multi(a int)").encode())
+    msgs = read_until_ready(s)
+    tags = [m.tag for m in msgs if isinstance(m, M.CommandComplete)]
+    assert tags == ["SELECT 1", "SELECT 1", "CREATE TABLE"]
+    rows = [m.values for m in msgs if isinstance(m, M.DataRow)]
+    assert rows == [(b"1",), (b"a", b"b")]
+    s.close()
+
+
+def test_extended_protocol_error_discards_until_sync(server):
+    s = raw_connect(server)
+    s.sendall(M.Parse("", "select * from missing_tab").encode() + M.Bind("", "").encode()
+              + M.Execute("").encode() + M.Sync().encode())
+    msgs = read_until_ready(s)
+    # redduck checks tables when the statement first runs, not at Parse as PostgreSQL does
+    kinds = [type(m) for m in msgs]
+    assert kinds[-2:] == [M.ErrorResponse, M.ReadyForQuery] and M.CommandComplete not in kinds
+    assert msgs[-2].code == "42P01"
+    s.sendall(M.Parse("s1", "select $1::int + 1").encode() + M.Describe("S", "s1").encode()
+              + M.Bind("p1", "s1", (0,), (b"41",), (0,)).encode() + M.Execute("p1").encode() + M.Sync().encode())
+    msgs = read_until_ready(s)
+    kinds = [type(m) for m in msgs]
+    assert kinds == [M.ParseComplete, M.ParameterDescription, M.RowDescription, M.BindComplete, M.DataRow,
+                     M.CommandComplete, M.ReadyForQuery]
+    assert msgs[1].oids == (23,)
+    assert msgs[4].values == (b"42",)
+    s.close()
+
+
+def test_portal_suspended_and_resumed(server):
+    s = raw_connect(server)
+    s.sendall(M.Query("begin").encode())
+    read_until_ready(s)
+    s.sendall(M.Parse("", "select * from range(10)").encode() + M.Bind("c", "").encode()
+              + M.Execute("c", 4).encode() + M.Sync().encode())
+    msgs = read_until_ready(s)
+    assert [type(m) for m in msgs].count(M.DataRow) == 4 and any(isinstance(m, M.PortalSuspended) for m in msgs)
+    s.sendall(M.Execute("c", 0).encode() + M.Sync().encode())
+    msgs = read_until_ready(s)
+    assert [m.values[0] for m in msgs if isinstance(m, M.DataRow)] == [str(i).encode() for i in range(4, 10)]
+    assert [m.tag for m in msgs if isinstance(m, M.CommandComplete)] == ["SELECT 10"]
+    s.close()
+
+
+@pytest.mark.parametrize("garbage", [
+    b"\x00\x00\x00\x08\x00\x01\x00\x00",                         # protocol 1.0
+    b"\xff\xff\xff\xff",                                         # absurd length
+    M.StartupMessage({"user": "x"}).encode()[:-3],               # truncated, then the client vanishes
+])
+def test_bad_startup_never_harms_the_server(server, garbage):
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    s.sendall(garbage)
+    s.shutdown(socket.SHUT_WR)
+    try:
+        while s.recv(4096):
+            pass
+    except OSError:
+        pass
+    s.close()
+    with psycopg.connect(server.dsn()) as c:
+        assert c.execute("select 1").fetchone()[0] == 1
+
+
+def test_bad_messages_end_only_that_session(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as other:
+        s = raw_connect(server)
+        s.sendall(b"Q" + struct.pack("!i", 2**30) + b"select 1")  # oversized
+        msgs = read_until_ready(s)
+        assert msgs and isinstance(msgs[0], M.ErrorResponse) and msgs[0].code == "08P01"
+        s.close()
+        s = raw_connect(server)
+        s.sendall(b"@\x00\x00\x00\x04")  # unknown type
+        msgs = read_until_ready(s)
+        assert isinstance(msgs[0], M.ErrorResponse)
+        s.close()
+        assert other.execute("select 2").fetchone()[0] == 2
+
+
+def test_client_vanishing_mid_copy_commits_nothing(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table vanish(a int)")
+    s = raw_connect(server)
+    s.sendall(M.Query("copy vanish from stdin").encode())
+    time.sleep(0.2)
+    s.sendall(M.CopyData(b"1\n2\n3\n").encode())
+    s.close()
+    time.sleep(0.5)
+    with psycopg.connect(server.dsn()) as c:
+        assert c.execute("select count(*) from vanish").fetchone()[0] == 0
+
+
+def test_long_query_does_not_block_other_sessions(server):
+    def long_query():
+        with psycopg.connect(server.dsn(), autocommit=True) as c:
+            c.execute("set statement_timeout = '3s'")
+            try:
+                c.execute("select count(*) from range(100000000000) a")
+            except pgerr.QueryCanceled:
+                pass
+    t = threading.Thread(target=long_query)
+    t.start()
+    time.sleep(0.3)
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        lat = []
+        for _ in range(50):
+            t0 = time.perf_counter()
+            c.execute("select 1").fetchone()
+            lat.append(time.perf_counter() - t0)
+    t.join()
+    assert max(lat) < 0.5
+
+
+def test_sigterm_lets_statement_finish_and_exits_zero(fresh_server):
+    srv = fresh_server.start()
+    with psycopg.connect(srv.dsn(), autocommit=True) as c:
+        c.execute("create table kept(a int)")
+        c.execute("insert into kept values (1), (2)")
+    rc = srv.stop(signal.SIGTERM)
+    assert rc == 0
+    srv.start()
+    with psycopg.connect(srv.dsn()) as c:
+        assert c.execute("select count(*) from kept").fetchone()[0] == 2
+
+
+def test_savepoint_is_refused_clearly(conn):
+    with pytest.raises(pgerr.FeatureNotSupported, match="savepoints"):
+        conn.execute("savepoint a")
+    with pytest.raises(pgerr.FeatureNotSupported):
+        conn.execute("release savepoint a")
+
+
+def test_sql_cursors_and_prepare(conn):
+    conn.execute("begin")
+    conn.execute("declare c1 cursor for select * from range(10)")
+    assert [r[0] for r in conn.execute("fetch 3 from c1").fetchall()] == [0, 1, 2]
+    conn.execute("move 2 in c1")
+    assert [r[0] for r in conn.execute("fetch all from c1").fetchall()] == [5, 6, 7, 8, 9]
+    conn.execute("close c1")
+    conn.execute("commit")
+    conn.execute("prepare q(int) as select $1 * 2")
+    assert conn.execute("execute q(21)").fetchone()[0] == 42
+    conn.execute("deallocate q")
+    with pytest.raises(pgerr.InvalidSqlStatementName):
+        conn.execute("execute q(1)")
+    conn.execute("discard all")
