@@ -102,7 +102,8 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
         cur.execute("BEGIN TRANSACTION")
     try:
         opts = target.options
-        gen = decode_copy_in(source, target.schema, opts)
+        skipped: list = []
+        gen = decode_copy_in(source, target.schema, opts, skipped=skipped)
         for batch in gen:
             if batch.num_rows == 0:
                 continue
@@ -112,7 +113,6 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
                 total += cur.fetchone()[0]
             finally:
                 cur.unregister(_BATCH_VIEW)
-        skipped = getattr(gen, "skipped", None)
         if own_tx:
             cur.execute("COMMIT")
     except PgError:
@@ -124,8 +124,10 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     except Exception:
         _abort(session, own_tx)
         raise
-    if target.options.max_errors:
-        notices.append(PgError("00000", f"COPY loaded {total} rows into {target.table}", severity="NOTICE"))
+    if target.options.max_errors and skipped:
+        lines = ", ".join(str(n) for n in skipped[:20] if n is not None)
+        notices.append(PgError("00000", f"COPY skipped {len(skipped)} malformed row(s) (MAXERROR "
+                               f"{target.options.max_errors}); lines: {lines}", severity="NOTICE"))
     session.engine.bump_data()
     return Result(tag=f"COPY {total}", notices=notices)
 

@@ -70,9 +70,15 @@ _PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
 _LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
 
 
+_RAISED = re.compile(r"Python exception occurred while executing the UDF: \w+: \[(\w{5})\] (.*)", re.S)
+
+
 def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=None) -> PgError:
     """A DuckDB exception as the error PostgreSQL would give for it."""
     raw = str(exc)
+    m = _RAISED.search(raw)
+    if m:  # redduck's own functions raise "[SQLSTATE] message"
+        return PgError(m.group(1), m.group(2).strip())
     code = None
     for pattern, c in _BY_MESSAGE:
         if re.search(pattern, raw, re.I):

@@ -173,6 +173,12 @@ class Session:
         except PgError as e:
             self.send_error(e)
             self.state = SessionState.FAILED_AWAIT_SYNC
+        except (ProtocolError, ConnectionError, asyncio.CancelledError):
+            raise
+        except Exception as e:  # a bug: report it, keep the session
+            log.exception("session %d: internal error", self.pid)
+            self.send_error(PgError(INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}"))
+            self.state = SessionState.FAILED_AWAIT_SYNC
 
     # ------------------------------------------------------------ startup
 
@@ -266,6 +272,13 @@ class Session:
             except PgError as e:
                 self._after_error(e)
                 self.send_error(e.shifted(0))
+                break
+            except (ProtocolError, ConnectionError, asyncio.CancelledError):
+                raise
+            except Exception as e:  # a bug: report it, keep the session
+                log.exception("session %d: internal error", self.pid)
+                self._after_error(None)
+                self.send_error(PgError(INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}"))
                 break
         self.ready()
 

@@ -120,8 +120,12 @@ def _arrow_convert_type(t: pa.DataType) -> pa.DataType:
     return pa.string() if (pa.types.is_dictionary(t) or pa.types.is_nested(t) or pa.types.is_interval(t)) else t
 
 
-def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int = 65536):
-    """Yield Arrow record batches of `schema` from a file-like of COPY data."""
+def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int = 65536,
+                   skipped: list | None = None):
+    """Yield Arrow record batches of `schema` from a file-like of COPY data.
+
+    With MAXERROR, malformed rows (wrong field count) are skipped up to that many and
+    their line numbers appended to `skipped`."""
     if opts.format == "binary":
         yield from _decode_binary(source, schema, batch_rows)
         return
@@ -146,7 +150,7 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
                                    true_values=["t", "true", "1", "yes", "on", "TRUE", "True"],
                                    false_values=["f", "false", "0", "no", "off", "FALSE", "False"])
     if opts.max_errors:
-        parse = _with_skip(parse, opts)
+        parse = _with_skip(parse, opts, skipped if skipped is not None else [])
     try:
         reader = pacsv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
         line = 1 + opts.skip_rows + (1 if opts.header else 0)
@@ -159,17 +163,14 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
         raise _row_error(str(e)) from None
 
 
-def _with_skip(parse: pacsv.ParseOptions, opts: CopyOptions) -> pacsv.ParseOptions:
-    skipped = []
+def _with_skip(parse: pacsv.ParseOptions, opts: CopyOptions, skipped: list) -> pacsv.ParseOptions:
+    first_line = 1 + opts.skip_rows + (1 if opts.header else 0)
 
     def handler(row):
-        skipped.append(row.number)
-        if len(skipped) > opts.max_errors:
-            return "error"
-        return "skip"
+        skipped.append((row.number + first_line - 1) if row.number is not None else None)
+        return "error" if len(skipped) > opts.max_errors else "skip"
 
     parse.invalid_row_handler = handler
-    parse.skipped = skipped  # type: ignore[attr-defined]
     return parse
 
 

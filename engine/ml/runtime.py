@@ -1,0 +1,103 @@
+"""ModelFunction: an ONNX Runtime session behind vectorized (Arrow) DuckDB functions.
+
+`fn(args…)` → the label in the target's type (regression: the value);
+`fn_prob(args…)` → STRUCT(labels MAP(INTEGER, T), probabilities MAP(INTEGER, DOUBLE)),
+most likely first, keyed 0, 1, … so that Redshift's 0-based `x.labels[0]` means the most
+likely label here too, while ordinary lists stay 1-based.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from .features import FeatureSpec, category_values, numeric_values
+
+NOT_READY = "55000"
+
+
+class ModelNotReady(RuntimeError):
+    pass
+
+
+def providers() -> list[str]:
+    import onnxruntime as ort
+    have = ort.get_available_providers()
+    return [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in have]
+
+
+class ModelRuntime:
+    def __init__(self, onnx_bytes: bytes, spec: dict, problem: str, labels: list, label_type: pa.DataType) -> None:
+        import onnxruntime as ort
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1   # DuckDB hands 2,048 rows at a time; threads cost more than they give
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(onnx_bytes, opts, providers=providers())
+        self.spec = FeatureSpec.from_dict(spec)
+        self.problem = problem
+        self.label_type = label_type
+        self.labels = pa.array(labels, label_type) if problem != "regression" else None
+        names = [c.name for c in self.spec.columns]
+        self._num_idx = [names.index(c.name) for c in self.spec.numeric_inputs]
+        self._cat_idx = [names.index(c.name) for c in self.spec.category_inputs]
+        self._out = self.session.get_outputs()[0].name
+
+    def run(self, args) -> np.ndarray:
+        feeds = {}
+        if self._num_idx:
+            cols = [numeric_values(args[i]) for i in self._num_idx]
+            feeds["num"] = np.column_stack(cols) if len(cols) > 1 else cols[0].reshape(-1, 1)
+        for j, i in enumerate(self._cat_idx):
+            feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)
+        return self.session.run([self._out], feeds)[0]
+
+    def predict(self, args) -> pa.Array:
+        out = self.run(args)
+        if self.problem == "regression":
+            return pa.array(out[:, 0].astype(np.float64))
+        return self.labels.take(pa.array(out.argmax(axis=1)))
+
+    def predict_proba(self, args) -> pa.Array:
+        out = self.run(args)
+        n, k = out.shape
+        order = np.argsort(-out, axis=1, kind="stable")
+        probs = np.take_along_axis(out, order, axis=1).astype(np.float64).reshape(-1)
+        labels = self.labels.take(pa.array(order.reshape(-1)))
+        offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
+        keys = pa.array(np.tile(np.arange(k, dtype=np.int32), n))
+        lab_map = pa.MapArray.from_arrays(offsets, keys, labels)
+        prob_map = pa.MapArray.from_arrays(offsets, keys, pa.array(probs))
+        return pa.StructArray.from_arrays([lab_map, prob_map], names=["labels", "probabilities"])
+
+
+def with_arity(fn, n: int):
+    """DuckDB reads a UDF's arity from its signature; give a *args callable exactly n."""
+    import inspect
+
+    def udf(*args):
+        return fn(*args)
+    udf.__signature__ = inspect.Signature(
+        [inspect.Parameter(f"arg{i}", inspect.Parameter.POSITIONAL_ONLY) for i in range(n)])
+    return udf
+
+
+class ModelFunctions:
+    """The callables DuckDB invokes; they ask the service for the model's state each call."""
+
+    def __init__(self, service, name: str) -> None:
+        self.service = service
+        self.name = name
+
+    def _runtime(self) -> ModelRuntime:
+        rt = self.service.runtime(self.name)
+        if rt is None:
+            state, reason = self.service.state_of(self.name)
+            detail = f": {reason}" if reason else ""
+            raise ModelNotReady(f"[{NOT_READY}] model \"{self.name}\" is not ready (state {state}){detail}")
+        return rt
+
+    def label(self, *args):
+        return self._runtime().predict(args)
+
+    def proba(self, *args):
+        return self._runtime().predict_proba(args)
