@@ -27,6 +27,9 @@ def pg_name(e: exp.Expression) -> str | None:
         return _TYPE_NAMES.get(t.upper(), t.lower())
     if isinstance(e, exp.Paren):
         return pg_name(e.this)
+    if isinstance(e, exp.Bracket):  # x.labels[0] is named "labels", as PostgreSQL names subscripts
+        base = e.this
+        return base.name if isinstance(base, (exp.Column, exp.Dot)) else pg_name(base)
     if isinstance(e, exp.Count):
         return "count"
     if isinstance(e, exp.Anonymous):

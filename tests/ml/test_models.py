@@ -1,0 +1,171 @@
+"""Model lifecycle through real clients: functions in every session, errors, restarts,
+concurrency, multiclass and regression quality, DROP during training."""
+import threading
+import time
+
+import numpy as np
+import psycopg
+import pytest
+from psycopg import errors as pgerr
+
+from tests.ml.conftest import FAST
+
+
+def load_table(conn, name, frame):
+    cols = ", ".join(f'"{c}" {"text" if frame[c].dtype == object else "double precision"}' for c in frame.columns)
+    conn.execute(f"drop table if exists {name}")
+    conn.execute(f"create table {name} ({cols})")
+    with conn.cursor().copy(f"copy {name} from stdin") as cp:
+        for row in frame.itertuples(index=False):
+            cp.write_row(row)
+
+
+@pytest.fixture(scope="module")
+def cc(server, creditcard_csv):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("drop table if exists cc")
+        c.execute("create table cc (txtime int, " + ", ".join(f"v{i} float8" for i in range(1, 29))
+                  + ", amount float8, class int)")
+        c.execute(f"copy cc from '{creditcard_csv}' csv ignoreheader 1")
+    return "cc"
+
+
+ARGS = "txtime," + ",".join(f"v{i}" for i in range(1, 29)) + ",amount"
+
+
+def test_function_exists_at_once_and_errors_until_ready(server, cc):
+    with psycopg.connect(server.dsn(), autocommit=True) as other, \
+            psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute(f"create model m_state from (select * from cc where txtime < 100000) target class "
+                  f"function m_state_fn settings (max_runtime 120)")
+        state = c.execute("show model m_state").fetchall()
+        assert dict(state)["Model State"] in ("QUEUED", "TRAINING")
+        with pytest.raises(psycopg.Error) as ei:
+            other.execute(f"select m_state_fn({ARGS}) from cc limit 1")
+        assert 'model "m_state" is not ready' in str(ei.value)
+        assert ei.value.sqlstate == "55000"
+        with pytest.raises(psycopg.Error) as ei:
+            other.execute("select m_state_fn(1, 2.0) from cc limit 1")
+        assert ei.value.sqlstate == "42883" and "m_state_fn(INTEGER, DOUBLE" in str(ei.value)
+        with pytest.raises(pgerr.DuplicateObject):
+            c.execute("create model m_state from cc target class function other_fn")
+        with pytest.raises(psycopg.Error) as ei:
+            c.execute("create model m_clash from cc target class function m_state_fn")
+        assert ei.value.sqlstate == "42723"
+        with pytest.raises(pgerr.UndefinedColumn):
+            c.execute("create model m_bad from cc target no_such_col function m_bad_fn")
+        assert c.execute("select wait_for_model('m_state', 300)").fetchone()[0] == "READY"
+        # a session opened before CREATE MODEL scores too, and both functions agree
+        rows = other.execute(f"select m_state_fn({ARGS}) as l, m_state_fn_prob({ARGS}) as p, "
+                             f"m_state_fn_probabilities({ARGS}) as q from cc where txtime >= 100000").fetchall()
+        assert len(rows) > 1000
+        for label, prob, alias in rows[:200]:
+            assert prob == alias
+            labels = prob["labels"]
+            probs = prob["probabilities"]
+            assert labels["0"] == label if isinstance(next(iter(labels)), str) else labels[0] == label
+        got = other.execute(f"select p.labels[0] = m_state_fn({ARGS}), p.probabilities[0] >= p.probabilities[1] "
+                            f"from (select *, m_state_fn_prob({ARGS}) as p from cc limit 500) s").fetchall()
+        assert all(a and b for a, b in got)
+        info = other.execute("select model_state, function_name from svv_ml_model_info where model_name = 'm_state'").fetchone()
+        assert info == ("ready", "m_state_fn")
+        c.execute("drop model m_state")
+        with pytest.raises(psycopg.Error):
+            other.execute(f"select m_state_fn({ARGS}) from cc limit 1")
+        with pytest.raises(pgerr.UndefinedObject):
+            c.execute("drop model m_state")
+        c.execute("drop model if exists m_state")
+
+
+def test_sessions_stay_responsive_while_training(server, cc):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create model m_busy from cc target class function m_busy_fn")
+        lat = []
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            c.execute("select 1").fetchone()
+            lat.append(time.perf_counter() - t0)
+            time.sleep(0.01)
+        states = dict(c.execute("show model m_busy").fetchall())
+        c.execute("drop model m_busy")  # also cancels the training in flight
+    p99 = float(np.percentile(lat, 99))
+    assert p99 < 0.05, f"p99 {p99 * 1000:.1f} ms"
+    assert states["Model State"] in ("TRAINING", "READY", "QUEUED")
+
+
+def test_concurrent_create_model_queues_and_both_finish(server, cc):
+    with psycopg.connect(server.dsn(), autocommit=True) as a, psycopg.connect(server.dsn(), autocommit=True) as b:
+        ta = threading.Thread(target=a.execute, args=(f"create model m_q1 from cc target class function m_q1_fn {FAST}",))
+        ta.start()
+        b.execute(f"create model m_q2 from cc target class function m_q2_fn {FAST}")
+        ta.join()
+        states = {r[1]: r[2] for r in b.execute("show model all").fetchall()}
+        assert {"m_q1", "m_q2"} <= set(states)
+        assert sorted([states["m_q1"], states["m_q2"]]) != ["TRAINING", "TRAINING"]  # concurrency 1
+        assert b.execute("select wait_for_model('m_q1', 300), wait_for_model('m_q2', 300)").fetchone() == ("READY", "READY")
+        a.execute("drop model m_q1")
+        a.execute("drop model m_q2")
+
+
+def test_multiclass_on_wine(server):
+    from sklearn.datasets import load_wine
+    frame = load_wine(as_frame=True).frame
+    frame["target"] = frame["target"].map({0: "a", 1: "b", 2: "c"})
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        load_table(c, "wine", frame)
+        c.execute("create model m_wine from wine target target function m_wine_fn")
+        assert c.execute("select wait_for_model('m_wine', 300)").fetchone()[0] == "READY"
+        show = dict(c.execute("show model m_wine").fetchall())
+        assert show["Problem Type"] == "MulticlassClassification" and show["Objective"] == "Accuracy"
+        assert float(show["validation:accuracy"]) >= 0.85
+        cols = ",".join(f'"{x}"' for x in frame.columns if x != "target")
+        acc = c.execute(f"select avg((m_wine_fn({cols}) = target)::int) from wine").fetchone()[0]
+        assert acc >= 0.9
+        c.execute("drop model m_wine")
+
+
+def test_regression_on_diabetes(server):
+    from sklearn.datasets import load_diabetes
+    frame = load_diabetes(as_frame=True).frame
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        load_table(c, "diabetes", frame)
+        c.execute("create model m_diab from diabetes target target function m_diab_fn problem_type (regression)")
+        assert c.execute("select wait_for_model('m_diab', 300)").fetchone()[0] == "READY"
+        show = dict(c.execute("show model m_diab").fetchall())
+        assert show["Problem Type"] == "Regression" and show["Objective"] == "MSE"
+        cols = ",".join(f'"{x}"' for x in frame.columns if x != "target")
+        r2 = c.execute(f"select 1 - sum((target - m_diab_fn({cols}))^2) / sum((target - (select avg(target) "
+                       f"from diabetes))^2) from diabetes").fetchone()[0]
+        assert r2 >= 0.4
+        with pytest.raises(psycopg.Error):  # regression models have no _prob function
+            c.execute(f"select m_diab_fn_prob({cols}) from diabetes")
+        c.execute("drop model m_diab")
+
+
+def test_model_survives_restart_and_training_restart_fails_cleanly(fresh_server, tmp_path):
+    srv = fresh_server.start()
+    import pyarrow as pa
+    with psycopg.connect(srv.dsn(), autocommit=True) as c:
+        c.execute("create table t (a double precision, b double precision, y int)")
+        rng = np.random.default_rng(0)
+        a, b = rng.normal(size=3000), rng.normal(size=3000)
+        y = ((a + b) > 0).astype(int)
+        with c.cursor().copy("copy t from stdin") as cp:
+            for row in zip(a.tolist(), b.tolist(), y.tolist()):
+                cp.write_row(row)
+        c.execute(f"create model m_keep from t target y function m_keep_fn {FAST}")
+        assert c.execute("select wait_for_model('m_keep', 300)").fetchone()[0] == "READY"
+        before = c.execute("select m_keep_fn(a, b) from t order by a limit 50").fetchall()
+        c.execute("create model m_cut from t target y function m_cut_fn")
+    srv.kill()  # SIGKILL while m_cut trains (or waits)
+    srv.start()
+    with psycopg.connect(srv.dsn(), autocommit=True) as c:
+        after = c.execute("select m_keep_fn(a, b) from t order by a limit 50").fetchall()
+        assert after == before
+        show = dict(c.execute("show model m_cut").fetchall())
+        assert show["Model State"] in ("FAILED", "READY")
+        if show["Model State"] == "FAILED":
+            assert "restarted" in show["Failure Reason"]
+            with pytest.raises(psycopg.Error, match="FAILED"):
+                c.execute("select m_cut_fn(a, b) from t limit 1")
