@@ -12,7 +12,9 @@ from tests.ml.conftest import FAST
 
 
 def load_table(conn, name, frame):
-    cols = ", ".join(f'"{c}" {"text" if frame[c].dtype == object else "double precision"}' for c in frame.columns)
+    import pandas as pd
+    cols = ", ".join(f'"{c}" {"double precision" if pd.api.types.is_numeric_dtype(frame[c]) else "text"}'
+                     for c in frame.columns)
     conn.execute(f"drop table if exists {name}")
     conn.execute(f"create table {name} ({cols})")
     with conn.cursor().copy(f"copy {name} from stdin") as cp:
