@@ -100,6 +100,8 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     session._detach_all()
     if own_tx:
         cur.execute("BEGIN TRANSACTION")
+    else:
+        session.tx_unreplayable = "the transaction ran COPY FROM"
     try:
         opts = target.options
         skipped: list = []

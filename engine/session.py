@@ -81,6 +81,11 @@ class EngineSession:
                 overrides[Settings.canonical(k)] = v
         self.settings = Settings(overrides)
         self.tx = "I"
+        # DuckDB has no subtransactions: savepoints are emulated by replaying the writes of
+        # the transaction up to the savepoint after a full rollback (see rollback_to_savepoint)
+        self.tx_log: list = []          # (sql, params) of writes in the open transaction
+        self.savepoints: list = []      # (name, len(tx_log) when it was set)
+        self.tx_unreplayable = ""       # why a replay is impossible (COPY in the transaction)
         self.translator = Translator()
         self.attached: list[RowSource] = []
         self.cursors: dict[str, SqlCursor] = {}
@@ -186,6 +191,8 @@ class EngineSession:
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
                 return Result(columns=cols, rows=src, tag_prefix=prefix)
+            if self.tx == "T":
+                self.tx_log.append((tr.sql, list(params)))
             count = None
             if tags.is_dml(tr.tree) or (isinstance(tr.tree, exp.Create) and tr.tree.expression is not None):
                 row = self.cursor.fetchone()
@@ -281,7 +288,57 @@ class EngineSession:
         self._end_transaction()
         return Result(tag="ROLLBACK")
 
+    def savepoint(self, name: str) -> Result:
+        if self.tx == "I":
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "SAVEPOINT can only be used in transaction blocks")
+        self.savepoints.append((name, len(self.tx_log)))
+        return Result(tag="SAVEPOINT")
+
+    def _find_savepoint(self, name: str) -> int:
+        for i in range(len(self.savepoints) - 1, -1, -1):
+            if self.savepoints[i][0] == name:
+                return i
+        raise PgError("3B001", f'savepoint "{name}" does not exist')
+
+    def release_savepoint(self, name: str) -> Result:
+        if self.tx == "I":
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "RELEASE SAVEPOINT can only be used in transaction blocks")
+        del self.savepoints[self._find_savepoint(name):]
+        return Result(tag="RELEASE")
+
+    def rollback_to_savepoint(self, name: str) -> Result:
+        if self.tx == "I":
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "ROLLBACK TO SAVEPOINT can only be used in transaction blocks")
+        i = self._find_savepoint(name)
+        keep = self.savepoints[i][1]
+        del self.savepoints[i + 1:]
+        if self.tx == "T" and len(self.tx_log) == keep:
+            return Result(tag="ROLLBACK")  # nothing written since the savepoint
+        if self.tx_unreplayable:
+            self.tx = "E"
+            raise PgError("0A000", f"cannot roll back to savepoint \"{name}\": {self.tx_unreplayable}",
+                          hint="Roll back the whole transaction.")
+        self._detach_all()
+        try:
+            self.cursor.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        self.cursor.execute("BEGIN TRANSACTION")
+        self.tx_log = self.tx_log[:keep]
+        try:
+            for sql, params in self.tx_log:
+                self.cursor.execute(sql, params) if params else self.cursor.execute(sql)
+                self.cursor.fetchall()
+        except duckdb.Error as e:
+            self.tx = "E"
+            err = from_duckdb(e)
+            err.message = f"could not restore the transaction at savepoint \"{name}\": {err.message}"
+            raise err from None
+        self.tx = "T"
+        return Result(tag="ROLLBACK")
+
     def _end_transaction(self) -> None:
+        self.tx_log, self.savepoints, self.tx_unreplayable = [], [], ""
         for name in [n for n, c in self.cursors.items() if not c.hold]:
             self.cursors.pop(name).source.close()
         self.settings.set("transaction_isolation", self.settings["default_transaction_isolation"])

@@ -59,8 +59,11 @@ def _commit(ts):
 def _rollback(ts):
     ts.next()
     ts.accept("WORK") or ts.accept("TRANSACTION")
-    if ts.word() == "TO":
-        return _savepoint(ts)
+    if ts.accept("TO"):
+        ts.accept("SAVEPOINT")
+        name = ts.name()
+        ts.done()
+        return UtilityPlan(lambda s, p: s.rollback_to_savepoint(name), tag="ROLLBACK", allowed_in_failed_tx=True)
     if ts.accept("AND"):
         ts.accept("NO")
         ts.expect("CHAIN")
@@ -69,9 +72,18 @@ def _rollback(ts):
 
 
 def _savepoint(ts):
-    raise PgError(FEATURE_NOT_SUPPORTED, "savepoints are not supported by redduck",
-                  hint="DuckDB has no subtransactions; use separate transactions instead",
-                  position=ts.stmt.offset + 1)
+    ts.expect("SAVEPOINT")
+    name = ts.name()
+    ts.done()
+    return UtilityPlan(lambda s, p: s.savepoint(name), tag="SAVEPOINT")
+
+
+def _release(ts):
+    ts.expect("RELEASE")
+    ts.accept("SAVEPOINT")
+    name = ts.name()
+    ts.done()
+    return UtilityPlan(lambda s, p: s.release_savepoint(name), tag="RELEASE")
 
 
 def _prepare_transaction(ts):
@@ -86,7 +98,7 @@ register(("END",), _commit)
 register(("ROLLBACK",), _rollback)
 register(("ABORT",), _rollback)
 register(("SAVEPOINT",), _savepoint)
-register(("RELEASE",), _savepoint)
+register(("RELEASE",), _release)
 register(("PREPARE", "TRANSACTION"), _prepare_transaction)
 register(("COMMIT", "PREPARED"), _prepare_transaction)
 register(("ROLLBACK", "PREPARED"), _prepare_transaction)
