@@ -178,11 +178,35 @@ def test_sigterm_lets_statement_finish_and_exits_zero(fresh_server):
         assert c.execute("select count(*) from kept").fetchone()[0] == 2
 
 
-def test_savepoint_is_refused_clearly(conn):
-    with pytest.raises(pgerr.FeatureNotSupported, match="savepoints"):
-        conn.execute("savepoint a")
-    with pytest.raises(pgerr.FeatureNotSupported):
-        conn.execute("release savepoint a")
+def test_savepoints_are_emulated(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        with pytest.raises(pgerr.NoActiveSqlTransaction):
+            c.execute("savepoint a")
+        c.execute("create table sp(a int)")
+        c.execute("begin")
+        c.execute("insert into sp values (1)")
+        c.execute("savepoint s1")
+        c.execute("insert into sp values (2)")
+        with pytest.raises(pgerr.DivisionByZero):
+            c.execute("select 1/0")
+        c.execute("rollback to savepoint s1")  # the failed transaction is usable again
+        c.execute("insert into sp values (3)")
+        c.execute("savepoint s2")
+        c.execute("release savepoint s2")
+        with pytest.raises(psycopg.Error, match='savepoint "nope" does not exist'):
+            c.execute("rollback to nope")
+        c.execute("rollback to s1")
+        c.execute("commit")
+        assert [r[0] for r in c.execute("select a from sp order by a").fetchall()] == [1]
+    with psycopg.connect(server.dsn()) as c:  # psycopg's nested transaction() uses savepoints
+        with c.transaction():
+            c.execute("insert into sp values (10)")
+            with pytest.raises(pgerr.UndefinedTable):
+                with c.transaction():
+                    c.execute("insert into sp values (11)")
+                    c.execute("select * from missing_table_x")
+            c.execute("insert into sp values (12)")
+        assert [r[0] for r in c.execute("select a from sp order by a").fetchall()] == [1, 10, 12]
 
 
 def test_sql_cursors_and_prepare(conn):
