@@ -147,7 +147,8 @@ def test_failed_transaction_until_rollback(server):
     ("select no_col from (select 1 as a) t", pgerr.UndefinedColumn),
     ("select no_such_fn(1)", pgerr.UndefinedFunction),
     ("selec 1", pgerr.SyntaxError),
-    ("savepoint s1", pgerr.FeatureNotSupported),
+    ("savepoint s1", pgerr.NoActiveSqlTransaction),
+    ("prepare transaction 'x'", pgerr.FeatureNotSupported),
 ])
 def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
     with pytest.raises(exc):
