@@ -27,6 +27,7 @@ class Result:
     tag_prefix: str = "SELECT"          # tag once rows are counted: "SELECT n", "FETCH n" …
     copy_out: object | None = None      # CopyOptions for COPY … TO STDOUT
     copy_in: object | None = None       # CopyInTarget for COPY … FROM STDIN
+    prefetched: tuple | None = None     # (encoded DataRows, row count) of the first chunk
 
     def final_tag(self, count: int) -> str:
         return self.tag or f"{self.tag_prefix} {count}"

@@ -87,10 +87,13 @@ class EngineSession:
         self.savepoints: list = []      # (name, len(tx_log) when it was set)
         self.tx_unreplayable = ""       # why a replay is impossible (COPY in the transaction)
         self.translator = Translator()
+        self._plans: dict = {}          # (sql, param oids, catalog and settings versions) → Plan
         self.attached: list[RowSource] = []
         self.cursors: dict[str, SqlCursor] = {}
         self.sql_prepared: dict[str, Plan] = {}
         self._lock = threading.Lock()
+        self._context = None
+        self._context_key = None
         self.running = False
 
     # ------------------------------------------------------------ planning
@@ -99,12 +102,46 @@ class EngineSession:
         return split_statements(sql)
 
     def context(self) -> TranslateContext:
-        return TranslateContext(pid=self.pid, database=self.database, user=self.user,
+        key = (self.settings.version, self.engine.catalog_version, len(self.cursors))
+        if self._context is not None and self._context_key == key and not self.cursors:
+            return self._context
+        self._context_key = key
+        self._context = TranslateContext(pid=self.pid, database=self.database, user=self.user,
                                 settings=self.settings.as_dict(),
                                 model_functions=self.engine.model_function_names(),
                                 catalog_version=self.engine.catalog_version,
                                 cursors=tuple((n, c.statement, c.hold, c.binary, c.scroll)
                                               for n, c in self.cursors.items()))
+        return self._context
+
+    def _plan_key(self, sql: str, param_oids: tuple):
+        return (sql, param_oids, self.engine.catalog_version, self.settings.version)
+
+    def cached_plan(self, sql: str, param_oids: tuple = ()) -> Plan | None:
+        """A plan for this exact text, made earlier in this session, if still valid."""
+        return self._plans.get(self._plan_key(sql, param_oids))
+
+    def plan_text(self, sql: str, param_oids: tuple = ()) -> Plan:
+        """Plan a Parse message's text (one statement, or none)."""
+        stmts = split_statements(sql)
+        if len(stmts) > 1:
+            raise PgError("42601", "cannot insert multiple commands into a prepared statement")
+        plan = self.plan(stmts[0], param_oids) if stmts else Plan(StatementText("", 0, ()))
+        self._remember(self._plan_key(sql, param_oids), plan)
+        return plan
+
+    def plan_cached(self, stmt: StatementText) -> Plan:
+        key = self._plan_key(stmt.sql, ())
+        plan = self._plans.get(key)
+        if plan is None or plan.stmt.offset != stmt.offset:
+            plan = self.plan(stmt)
+            self._remember(key, plan)
+        return plan
+
+    def _remember(self, key, plan: Plan) -> None:
+        self._plans[key] = plan
+        if len(self._plans) > 256:
+            self._plans.pop(next(iter(self._plans)))
 
     def plan(self, stmt: StatementText, param_oids: tuple = ()) -> Plan:
         if not stmt.tokens:

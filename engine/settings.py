@@ -80,6 +80,7 @@ class SettingChange:
 
 class Settings:
     def __init__(self, overrides: dict | None = None) -> None:
+        self.version = 0  # bumped on every change: plans and translations depend on settings
         self._values = {k: v[0] for k, v in _DEFS.items()}
         self._session_defaults = dict(self._values)
         for k, v in (overrides or {}).items():
@@ -111,7 +112,9 @@ class Settings:
         if by_client and d is not None and not d[2]:
             raise PgError(CANT_CHANGE_RUNTIME_PARAM, f'parameter "{n}" cannot be changed')
         value = _normalize(n, value)
-        self._values[n] = value
+        if self._values.get(n) != value:
+            self._values[n] = value
+            self.version += 1
         return SettingChange(display(n), value, bool(d and d[1]))
 
     def reset(self, name: str) -> SettingChange:

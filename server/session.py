@@ -53,6 +53,7 @@ class Portal:
     columns: list | None = None
     done: bool = False
     sent: int = 0
+    describe_pending: bool = False   # RowDescription owed, sent with the first Execute
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Session:
         self.user = ""
         self._timed_out = False
         self._cancelled = False
+        self._pending_describe: str | None = None   # portal whose RowDescription is deferred
         self.executor = None
 
     # ------------------------------------------------------------ output
@@ -150,6 +152,9 @@ class Session:
                 self._sync()
             return
         try:
+            pending = self._pending_describe
+            if pending is not None and not (isinstance(msg, M.Execute) and msg.portal == pending):
+                await self._resolve_describe()
             if isinstance(msg, M.Query):
                 await self._simple_query(msg.sql, flush)
             elif isinstance(msg, M.Parse):
@@ -248,7 +253,7 @@ class Session:
 
     async def _simple_query(self, sql: str, flush) -> None:
         try:
-            stmts = await self.run(self.engine.split, sql)
+            stmts, first = await self.run(self._split_and_run_first, sql)
         except PgError as e:
             self._after_error(e)
             self.send_error(e)
@@ -258,13 +263,41 @@ class Session:
             self.send(M.EmptyQueryResponse())
             self.ready()
             return
-        await self._run_statements(stmts, flush)
+        await self._run_statements(stmts, flush, first)
 
-    async def _run_statements(self, stmts, flush) -> None:
+    def _split_and_run_first(self, sql: str):
+        """Worker thread: split, and run the first statement (the common case is one)."""
+        stmts = self.engine.split(sql)
+        if not stmts:
+            return stmts, None
+        try:
+            return stmts, (self._plan_run_prefetch(stmts[0], (), 0), None)
+        except PgError as e:
+            return stmts, (None, e)
+
+    def _plan_run_prefetch(self, stmt, formats, max_rows, params=None, plan=None):
+        """Worker thread: plan (unless given), execute, and encode the first chunk of rows."""
+        if plan is None:
+            plan = self.engine.plan_cached(stmt)
+        result = self.engine.execute(plan, params or [])
+        if result.rows is not None and result.copy_out is None and result.copy_in is None:
+            cols = result.columns or []
+            fmts = column_formats(formats, len(cols))
+            result.prefetched = _fetch_encoded(result.rows, max_rows, cols, fmts, self.engine.settings["timezone"])
+        return plan, result
+
+    async def _run_statements(self, stmts, flush, first=None) -> None:
         for i, stmt in enumerate(stmts):
             try:
-                plan = await self.run(self.engine.plan, stmt)
-                result = await self.run(self.engine.execute, plan, [])
+                if i == 0 and first is not None:
+                    (done, err) = first
+                    if err is not None:
+                        if err.code == QUERY_CANCELED and self._timed_out:
+                            err.message = "canceling statement due to statement timeout"
+                        raise err
+                    plan, result = done
+                else:
+                    plan, result = await self.run(self._plan_run_prefetch, stmt, (), 0)
                 if result.copy_in is not None:
                     self._start_copy_in(result, stmts[i + 1:], extended=False)
                     return
@@ -308,7 +341,12 @@ class Session:
         remaining = max_rows
         while True:
             want = remaining if max_rows else 0
-            data = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
+            pre = getattr(result, "prefetched", None)
+            if pre is not None:
+                result.prefetched = None
+                data = pre
+            else:
+                data = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
             chunk, n = data
             self.send_raw(chunk)
             if portal is not None:
@@ -411,15 +449,9 @@ class Session:
     async def _parse(self, msg: M.Parse) -> None:
         if msg.name and msg.name in self.statements:
             raise PgError("42P05", f'prepared statement "{msg.name}" already exists')
-        stmts = await self.run(self.engine.split, msg.sql)
-        if len(stmts) > 1:
-            raise PgError("42601", "cannot insert multiple commands into a prepared statement")
-        if stmts:
-            plan = await self.run(self.engine.plan, stmts[0], tuple(msg.param_oids))
-        else:
-            from redduck.engine.session import Plan
-            from redduck.engine.sqltext import StatementText
-            plan = Plan(StatementText("", 0, ()))
+        plan = self.engine.cached_plan(msg.sql, tuple(msg.param_oids))
+        if plan is None:
+            plan = await self.run(self.engine.plan_text, msg.sql, tuple(msg.param_oids))
         self.statements[msg.name] = Prepared(plan, list(plan.param_oids))
         self.send(M.ParseComplete())
 
@@ -471,13 +503,29 @@ class Session:
             self.send(M.NoData())
             return
         if portal.result is None:
-            portal.result = await self.run(self.engine.execute, plan, portal.params)
+            # the statement runs with the Execute that (almost always) follows, in one hop
+            portal.describe_pending = True
+            self._pending_describe = msg.name
+            return
+        self._send_portal_description(portal)
+
+    def _send_portal_description(self, portal: Portal) -> None:
         cols = portal.result.columns if portal.result.rows is not None else None
         if cols is None:
             self.send(M.NoData())
         else:
             portal.columns = cols
             self.send(row_description(cols, column_formats(portal.result_formats, len(cols))))
+
+    async def _resolve_describe(self) -> None:
+        name, self._pending_describe = self._pending_describe, None
+        portal = self.portals.get(name)
+        if portal is None or not portal.describe_pending:
+            return
+        portal.describe_pending = False
+        _, portal.result = await self.run(self._plan_run_prefetch, None, portal.result_formats, 0,
+                                          portal.params, portal.prepared.plan)
+        self._send_portal_description(portal)
 
     async def _execute(self, msg: M.Execute, flush) -> None:
         portal = self.portals.get(msg.portal)
@@ -491,7 +539,12 @@ class Session:
             self.send(M.EmptyQueryResponse())
             return
         if portal.result is None:
-            portal.result = await self.run(self.engine.execute, plan, portal.params)
+            _, portal.result = await self.run(self._plan_run_prefetch, None, portal.result_formats, msg.max_rows,
+                                              portal.params, plan)
+        if portal.describe_pending:
+            portal.describe_pending = False
+            self._pending_describe = None
+            self._send_portal_description(portal)
         result = portal.result
         if result.copy_in is not None:
             self._start_copy_in(result, [], extended=True)
