@@ -39,6 +39,7 @@ def _quote(name: str) -> str:
 def _target(session, stmt) -> CopyInTarget:
     cur = session.cursor
     session._detach_all()
+    session.ensure_transaction()
     try:
         rel = cur.sql(f"SELECT * FROM {_quote(stmt.table)} LIMIT 0")
     except duckdb.CatalogException:
@@ -101,6 +102,7 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     if own_tx:
         cur.execute("BEGIN TRANSACTION")
     else:
+        session.ensure_transaction()
         session.tx_unreplayable = "the transaction ran COPY FROM"
     try:
         opts = target.options

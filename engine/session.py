@@ -42,6 +42,9 @@ class Plan:
     returns_rows: bool = False
     columns: list | None = None
     catalog_version: int = -1
+    inline: bool = False   # cheap enough to run on the event loop
+    constant_candidate: bool = False  # literals only: run once, then answer from `constant`
+    constant: tuple | None = None
 
     @property
     def empty(self) -> bool:
@@ -81,13 +84,16 @@ class EngineSession:
                 overrides[Settings.canonical(k)] = v
         self.settings = Settings(overrides)
         self.tx = "I"
+        self.duck_tx_open = False
         # DuckDB has no subtransactions: savepoints are emulated by replaying the writes of
         # the transaction up to the savepoint after a full rollback (see rollback_to_savepoint)
         self.tx_log: list = []          # (sql, params) of writes in the open transaction
         self.savepoints: list = []      # (name, len(tx_log) when it was set)
         self.tx_unreplayable = ""       # why a replay is impossible (COPY in the transaction)
         self.translator = Translator()
-        self._plans: dict = {}          # (sql, param oids, catalog and settings versions) → Plan
+        self._plans: dict = {}
+        from .prepared_cache import PreparedCache
+        self.prepared_cache = PreparedCache(self.cursor)          # (sql, param oids, catalog and settings versions) → Plan
         self.attached: list[RowSource] = []
         self.cursors: dict[str, SqlCursor] = {}
         self.sql_prepared: dict[str, Plan] = {}
@@ -130,6 +136,10 @@ class EngineSession:
         self._remember(self._plan_key(sql, param_oids), plan)
         return plan
 
+    def remember_text(self, sql: str, plan: Plan) -> None:
+        """Remember a one-statement query string's plan under the whole string."""
+        self._remember(self._plan_key(sql, ()), plan)
+
     def plan_cached(self, stmt: StatementText) -> Plan:
         key = self._plan_key(stmt.sql, ())
         plan = self._plans.get(key)
@@ -151,10 +161,12 @@ class EngineSession:
             up = hook(TokenStream(stmt))
             oids = list(param_oids[:up.param_count]) + [T.TEXT] * max(0, up.param_count - len(param_oids))
             return Plan(stmt, utility=up, param_oids=[o or T.TEXT for o in oids],
-                        returns_rows=up.columns is not None or up.describe is not None, columns=up.columns)
+                        returns_rows=up.columns is not None or up.describe is not None, columns=up.columns,
+                        inline=up.inline)
         tr = self.translator.translate(stmt, self.context())
         oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids))
-        return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree))
+        return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree),
+                    inline=tags.trivial(tr.tree), constant_candidate=tags.constant(tr.tree))
 
     # ------------------------------------------------------------ describing
 
@@ -178,6 +190,7 @@ class EngineSession:
             return node
 
         tree = tree.transform(typed_null)
+        self.ensure_transaction()
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             returning = tree.args.get("returning")
             table = tree.this if isinstance(tree.this, exp.Table) else tree.find(exp.Table)
@@ -218,12 +231,25 @@ class EngineSession:
 
     def _run_sql(self, plan: Plan, params: list) -> Result:
         tr = plan.translation
+        if plan.constant is not None:  # constants only: the result never changes
+            cols, rows = plan.constant
+            return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
         self._detach_all()
         self.running = True
         try:
-            self.cursor.execute(tr.sql, params) if params else self.cursor.execute(tr.sql)
+            self.ensure_transaction()
+            if params:
+                self.cursor.execute(tr.sql, params)
+            elif tags.preparable(tr.tree):
+                self.prepared_cache.execute(tr.sql, self.engine.catalog_version)
+            else:
+                self.cursor.execute(tr.sql)
             if plan.returns_rows:
                 cols = columns_from_description(self.cursor.description)
+                if plan.constant_candidate:
+                    rows = self.cursor.fetchall()
+                    plan.constant = (cols, tuple(rows))
+                    return Result(columns=cols, rows=RowSource(batches=[rows]), tag_prefix="SELECT")
                 src = self._attach(RowSource(self.cursor, on_close=self._on_source_closed))
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
@@ -280,9 +306,10 @@ class EngineSession:
             return Result(tag="BEGIN", notices=[PgError(ACTIVE_SQL_TRANSACTION,
                                                         "there is already a transaction in progress",
                                                         severity="WARNING")])
-        self._detach_all()
-        self.cursor.execute("BEGIN TRANSACTION")
+        # DuckDB's transaction starts with the first statement that needs it, as
+        # PostgreSQL's snapshot does; BEGIN … COMMIT with nothing between costs nothing
         self.tx = "T"
+        self.duck_tx_open = False
         for k, v in modes.items():
             self.settings.set(k, v)
         return Result(tag="BEGIN")
@@ -295,7 +322,8 @@ class EngineSession:
         self._detach_all()
         failed = self.tx == "E"
         try:
-            self.cursor.execute("ROLLBACK" if failed else "COMMIT")
+            if self.duck_tx_open:
+                self.cursor.execute("ROLLBACK" if failed else "COMMIT")
         except duckdb.Error as e:
             self.tx = "I"
             self._end_transaction()
@@ -317,10 +345,11 @@ class EngineSession:
                                                            "there is no transaction in progress",
                                                            severity="WARNING")])
         self._detach_all()
-        try:
-            self.cursor.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
+        if self.duck_tx_open:
+            try:
+                self.cursor.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
         self.tx = "I"
         self._end_transaction()
         return Result(tag="ROLLBACK")
@@ -361,6 +390,7 @@ class EngineSession:
         except duckdb.Error:
             pass
         self.cursor.execute("BEGIN TRANSACTION")
+        self.duck_tx_open = True
         self.tx_log = self.tx_log[:keep]
         try:
             for sql, params in self.tx_log:
@@ -374,7 +404,14 @@ class EngineSession:
         self.tx = "T"
         return Result(tag="ROLLBACK")
 
+    def ensure_transaction(self) -> None:
+        """Open DuckDB's transaction if the client's BEGIN has not needed it yet."""
+        if self.tx != "I" and not self.duck_tx_open:
+            self.cursor.execute("BEGIN TRANSACTION")
+            self.duck_tx_open = True
+
     def _end_transaction(self) -> None:
+        self.duck_tx_open = False
         self.tx_log, self.savepoints, self.tx_unreplayable = [], [], ""
         for name in [n for n, c in self.cursors.items() if not c.hold]:
             self.cursors.pop(name).source.close()
@@ -388,11 +425,13 @@ class EngineSession:
         self.cursors.clear()
         self._detach_all()
         if self.tx != "I":
-            try:
-                self.cursor.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
+            if self.duck_tx_open:
+                try:
+                    self.cursor.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
             self.tx = "I"
+            self._end_transaction()
 
     def close(self) -> None:
         self.abort_transaction()
@@ -527,6 +566,7 @@ class EngineSession:
         params = []
         if args_sql:
             self._detach_all()
+            self.ensure_transaction()
             row = self.cursor.execute(f"SELECT {args_sql.strip()[1:-1]}").fetchone()
             params = list(row)
         if plan.utility is None and plan.translation is not None:
@@ -554,6 +594,8 @@ class EngineSession:
             self.reset_all()
         elif what == "PLANS":
             self.translator.clear()
+            self._plans.clear()
+            self.prepared_cache.clear()
         return Result(tag=f"DISCARD {what}")
 
     def checkpoint(self) -> Result:
@@ -566,6 +608,7 @@ class EngineSession:
         if plan.translation is None:
             raise PgError("0A000", "EXPLAIN is supported for ordinary SQL statements only")
         self._detach_all()
+        self.ensure_transaction()
         try:
             rows = self.cursor.execute(("EXPLAIN ANALYZE " if analyze else "EXPLAIN ") + plan.translation.sql).fetchall()
         except duckdb.Error as e:

@@ -55,3 +55,46 @@ def tag_for(tree: exp.Expression, count: int | None = None) -> str:
     if isinstance(tree, exp.Grant):
         return "GRANT"
     return type(tree).__name__.upper()
+
+
+def preparable(tree: exp.Expression) -> bool:
+    """Statements worth a DuckDB PREPARE when repeated: queries and DML."""
+    return isinstance(tree, ROW_STATEMENTS + (exp.Insert, exp.Update, exp.Delete)) or (
+        isinstance(tree, exp.With) and preparable(tree.this))
+
+
+# functions that are cheap whatever their arguments (no table access, bounded work)
+_CHEAP_FUNCTIONS = {"version", "current_setting", "pg_backend_pid", "current_database", "current_schema",
+                    "current_user", "session_user", "now", "current_timestamp", "lower", "upper", "abs",
+                    "coalesce", "nullif", "greatest", "least", "round", "length", "concat"}
+
+
+def trivial(tree: exp.Expression) -> bool:
+    """A SELECT of constants (no FROM, no subquery, only cheap functions): cheap enough to
+    answer on the event loop without a thread hop."""
+    if not isinstance(tree, exp.Select) or tree.args.get("from") or tree.args.get("with"):
+        return False
+    for node in tree.walk():
+        if isinstance(node, (exp.Subquery, exp.Table, exp.Placeholder, exp.Parameter)) or (
+                isinstance(node, exp.Select) and node is not tree):
+            return False
+        if isinstance(node, exp.Func) and not isinstance(node, (exp.Cast, exp.TryCast, exp.Paren)):
+            name = node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
+            if name not in _CHEAP_FUNCTIONS and not isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate,
+                                                                       exp.CurrentUser, exp.CurrentSchema,
+                                                                       exp.CurrentVersion)):
+                return False
+    return True
+
+
+def constant(tree: exp.Expression) -> bool:
+    """A SELECT of literals, casts and operators only (`SELECT 1`, the clients' health
+    check): its result depends on the text alone."""
+    if not trivial(tree):
+        return False
+    for node in tree.walk():
+        if isinstance(node, exp.Func) and not isinstance(node, (exp.Cast, exp.Paren)):
+            return False
+        if isinstance(node, (exp.Column, exp.Dot, exp.Star)):
+            return False
+    return True

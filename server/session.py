@@ -108,8 +108,11 @@ class Session:
 
     # ------------------------------------------------------------ engine calls
 
-    async def run(self, fn, *args):
-        """Run an engine call on this session's worker thread, under statement_timeout."""
+    async def run(self, fn, *args, inline: bool = False):
+        """Run an engine call on this session's worker thread, under statement_timeout;
+        `inline` calls (constant SELECTs, SET, SHOW …) run right here, saving the hop."""
+        if inline:
+            return fn(*args)
         loop = asyncio.get_running_loop()
         fut = loop.run_in_executor(self.executor, fn, *args)
         timeout = self.engine.settings.statement_timeout_s() if self.engine else 0
@@ -252,6 +255,14 @@ class Session:
     # ------------------------------------------------------------ simple query
 
     async def _simple_query(self, sql: str, flush) -> None:
+        plan = self.engine.cached_plan(sql)
+        if plan is not None and self._inline(plan):
+            try:
+                first = (self._plan_run_prefetch(None, (), 0, plan=plan), None)
+            except PgError as e:
+                first = (None, e)
+            await self._run_statements([plan.stmt], flush, first)
+            return
         try:
             stmts, first = await self.run(self._split_and_run_first, sql)
         except PgError as e:
@@ -265,13 +276,22 @@ class Session:
             return
         await self._run_statements(stmts, flush, first)
 
+    def _inline(self, plan) -> bool:
+        if plan.inline:
+            return True
+        up = plan.utility
+        return bool(up is not None and up.inline_without_duck_tx and not self.engine.duck_tx_open)
+
     def _split_and_run_first(self, sql: str):
         """Worker thread: split, and run the first statement (the common case is one)."""
         stmts = self.engine.split(sql)
         if not stmts:
             return stmts, None
         try:
-            return stmts, (self._plan_run_prefetch(stmts[0], (), 0), None)
+            plan = self.engine.plan_cached(stmts[0])
+            if len(stmts) == 1:
+                self.engine.remember_text(sql, plan)
+            return stmts, (self._plan_run_prefetch(stmts[0], (), 0, plan=plan), None)
         except PgError as e:
             return stmts, (None, e)
 
@@ -540,7 +560,7 @@ class Session:
             return
         if portal.result is None:
             _, portal.result = await self.run(self._plan_run_prefetch, None, portal.result_formats, msg.max_rows,
-                                              portal.params, plan)
+                                              portal.params, plan, inline=self._inline(plan))
         if portal.describe_pending:
             portal.describe_pending = False
             self._pending_describe = None

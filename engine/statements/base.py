@@ -17,4 +17,6 @@ class UtilityPlan:
     allowed_in_failed_tx: bool = False
     param_count: int = 0
     kind: str = "utility"
+    inline: bool = False                     # cheap: may run on the event loop, no thread hop
+    inline_without_duck_tx: bool = False     # COMMIT/ROLLBACK of a transaction DuckDB never saw
     extra: dict = field(default_factory=dict)

@@ -59,7 +59,8 @@ def _set(ts):
     if ts.word() == "DEFAULT" and len(ts.tokens) - ts.i == 1:
         return UtilityPlan(lambda s, p: s.reset_setting(name), tag="SET")
     value = _value_text(ts)
-    return UtilityPlan(lambda s, p: s.set_setting(name, value, local=local), tag="SET")
+    return UtilityPlan(lambda s, p: s.set_setting(name, value, local=local), tag="SET",
+                       inline=name.lower() != "search_path")
 
 
 def _show(ts):
@@ -79,7 +80,7 @@ def _show(ts):
     from ..settings import Settings
     canon = Settings.canonical(name, must_exist=False)
     col = [Column(display(canon) if canon in ("timezone",) else canon, T.TEXT)]
-    return UtilityPlan(lambda s, p: s.show_setting(name), columns=col)
+    return UtilityPlan(lambda s, p: s.show_setting(name), columns=col, inline=True)
 
 
 def _reset(ts):

@@ -32,7 +32,7 @@ def _tx_modes(ts) -> dict:
 def _begin(ts):
     ts.accept("WORK") or ts.accept("TRANSACTION")
     modes = _tx_modes(ts)
-    return UtilityPlan(lambda s, p: s.begin(modes), tag="BEGIN")
+    return UtilityPlan(lambda s, p: s.begin(modes), tag="BEGIN", inline=True)
 
 
 def _start(ts):
@@ -53,7 +53,8 @@ def _commit(ts):
         ts.accept("NO")
         ts.expect("CHAIN")
     ts.done()
-    return UtilityPlan(lambda s, p: s.commit(), tag="COMMIT", allowed_in_failed_tx=True)
+    return UtilityPlan(lambda s, p: s.commit(), tag="COMMIT", allowed_in_failed_tx=True,
+                       inline_without_duck_tx=True)
 
 
 def _rollback(ts):
@@ -68,7 +69,8 @@ def _rollback(ts):
         ts.accept("NO")
         ts.expect("CHAIN")
     ts.done()
-    return UtilityPlan(lambda s, p: s.rollback(), tag="ROLLBACK", allowed_in_failed_tx=True)
+    return UtilityPlan(lambda s, p: s.rollback(), tag="ROLLBACK", allowed_in_failed_tx=True,
+                       inline_without_duck_tx=True)
 
 
 def _savepoint(ts):
