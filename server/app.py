@@ -60,6 +60,8 @@ class Server:
         task = asyncio.current_task()
         self._tasks.add(task)
         peer = writer.get_extra_info("peername")
+        # room for a whole encoded batch, so that encoding the next overlaps the client's reading
+        writer.transport.set_write_buffer_limits(high=8 << 20)
         session = Session(self, f"{peer[0]}:{peer[1]}" if peer else "?")
         framer = FrontendFramer(self.config.max_message_bytes)
         self._framers[session.pid] = framer

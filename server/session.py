@@ -359,16 +359,21 @@ class Session:
         tz = self.engine.settings["timezone"]
         src = result.rows
         remaining = max_rows
+        ahead = None  # the next chunk, encoded on the worker while this one is written
         while True:
             want = remaining if max_rows else 0
             pre = getattr(result, "prefetched", None)
             if pre is not None:
                 result.prefetched = None
                 data = pre
+            elif ahead is not None:
+                data, ahead = await ahead, None
             else:
                 data = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
             chunk, n = data
             self.send_raw(chunk)
+            if not max_rows and not src.exhausted and len(chunk) > (256 << 10):
+                ahead = asyncio.ensure_future(self.run(_fetch_encoded, src, 0, cols, fmts, tz))
             if portal is not None:
                 portal.sent += n
             if max_rows:

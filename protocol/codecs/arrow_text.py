@@ -32,12 +32,17 @@ def _trim_fraction(s: pa.Array) -> pa.Array:
 
 def _floats(arr: pa.Array) -> pa.Array:
     s = pc.cast(arr, pa.string())
-    s = pc.replace_substring_regex(s, r"e([+-])(\d)$", r"e\10\2")  # RE2: \1, then "0"
-    s = pc.replace_substring(s, "inf", "Infinity")
-    s = pc.replace_substring(s, "nan", "NaN")
+    # the fix-ups below are rare: test cheaply before rewriting
+    if pc.any(pc.match_substring(s, "e")).as_py():
+        s = pc.replace_substring_regex(s, r"e([+-])(\d)$", r"e\10\2")  # RE2: \1, then "0"
+    if pc.any(pc.or_(pc.is_nan(arr), pc.is_inf(arr))).as_py():
+        s = pc.replace_substring(s, "inf", "Infinity")
+        s = pc.replace_substring(s, "nan", "NaN")
     # PostgreSQL switches to exponent form below 1e-4; Arrow prints 0.00001
-    small = pc.and_(pc.less(pc.abs(arr), 1e-4), pc.not_equal(arr, 0))
-    if pc.any(small).as_py():
+    x = arr.to_numpy(zero_copy_only=False)
+    small_np = (np.abs(x) < 1e-4) & (x != 0)
+    if small_np.any():
+        small = pa.array(small_np)
         fixed = pa.array([values.format_float(v) if v is not None else None
                           for v in arr.filter(small).to_pylist()], pa.string())
         idx = pc.indices_nonzero(small)
@@ -48,9 +53,39 @@ def _floats(arr: pa.Array) -> pa.Array:
     return s
 
 
+def _trim_fixed_fraction(s: pa.Array) -> pa.Array | None:
+    """'YYYY-MM-DD HH:MM:SS.ffffff' → trailing fraction zeros (and a bare '.') dropped, with
+    NumPy on the fixed-width bytes; None when the strings are not all of that shape."""
+    s = to_binary(s)
+    n = len(s)
+    if n == 0 or s.offset:
+        return None
+    offsets = np.frombuffer(s.buffers()[1], dtype=np.int32, count=n + 1)
+    lengths = np.diff(offsets)
+    valid = lengths != 0
+    if not np.all(lengths[valid] == 26):
+        return None
+    data = np.frombuffer(s.buffers()[2], dtype=np.uint8, count=int(offsets[-1]))
+    full = np.zeros((n, 26), dtype=np.uint8)
+    full[valid] = data.reshape(-1, 26)
+    frac = full[:, 20:26]
+    nonzero = frac != ord("0")
+    # digits to keep: position of the last non-zero fraction digit + 1
+    keep = np.where(nonzero.any(axis=1), 6 - np.argmax(nonzero[:, ::-1], axis=1), 0)
+    new_len = np.where(keep > 0, 20 + keep, 19) * valid
+    mask = np.arange(26)[None, :] < new_len[:, None]
+    new_off = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(new_len, out=new_off[1:])
+    out = full[mask]
+    return pa.Array.from_buffers(pa.binary(), n, [s.buffers()[0], pa.py_buffer(new_off.tobytes()),
+                                                  pa.py_buffer(out.tobytes())], null_count=s.null_count)
+
+
 def _timestamps(arr: pa.Array, tz: str) -> pa.Array:
     if arr.type.tz is None:
-        return _trim_fraction(pc.strftime(arr, "%Y-%m-%d %H:%M:%S"))
+        text = pc.cast(arr.cast(pa.timestamp("us")), pa.string())
+        fast = _trim_fixed_fraction(text)
+        return fast if fast is not None else _trim_fraction(pc.strftime(arr, "%Y-%m-%d %H:%M:%S"))
     local = pc.cast(arr, pa.timestamp(arr.type.unit, tz))
     local = local.cast(pa.timestamp(arr.type.unit, tz or "UTC"))
     body = _trim_fraction(pc.strftime(local, "%Y-%m-%d %H:%M:%S"))
