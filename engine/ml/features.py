@@ -28,6 +28,7 @@ class ColumnSpec:
     mean: float = 0.0
     std: float = 1.0
     categories: list = field(default_factory=list)
+    log: bool = False        # heavy right tail (amounts, counts): standardize log1p(x)
 
     def width(self) -> int:
         return {NUMERIC: 1, DATETIME: 3, CATEGORY: len(self.categories)}[self.kind]
@@ -47,6 +48,17 @@ class FeatureSpec:
     @property
     def numeric_inputs(self) -> list:
         return [c for c in self.columns if c.kind in (NUMERIC, DATETIME)]
+
+    @property
+    def num_dtype(self):
+        """float32 unless a date/timestamp column needs epoch seconds in full precision."""
+        return np.float64 if any(c.kind == DATETIME for c in self.columns) else np.float32
+
+    def numeric_order(self) -> tuple[list, list]:
+        """Indices (into numeric_inputs) of the plain and the log1p columns: z is laid out
+        plain first, then logged, so the graph needs no reordering."""
+        numeric = self.numeric_inputs
+        return ([i for i, c in enumerate(numeric) if not c.log], [i for i, c in enumerate(numeric) if c.log])
 
     @property
     def category_inputs(self) -> list:
@@ -95,6 +107,14 @@ def category_values(arr: pa.Array) -> np.ndarray:
     return np.asarray(s.to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _skew(v: np.ndarray) -> float:
+    sd = v.std()
+    return float(((v - v.mean()) ** 3).mean() / sd ** 3) if sd > 0 else 0.0
+
+
+SQUARE_CAP = 25.0  # z² features, capped: |z| and "far from the mean" come cheap to the network
+
+
 def fit(table: pa.Table, names: list[str], sql_types: dict) -> FeatureSpec:
     cols = []
     for name in names:
@@ -103,9 +123,14 @@ def fit(table: pa.Table, names: list[str], sql_types: dict) -> FeatureSpec:
         if kind in (NUMERIC, DATETIME):
             v = numeric_values(arr)
             finite = v[np.isfinite(v)]
+            log = bool(kind == NUMERIC and finite.size and finite.min() >= 0 and _skew(finite) > 2.0)
+            if log:
+                finite = np.log1p(finite)
             mean = float(finite.mean()) if finite.size else 0.0
             std = float(finite.std()) if finite.size else 1.0
-            cols.append(ColumnSpec(name, sql_types[name], kind, fill=mean, mean=mean, std=std if std > 1e-12 else 1.0))
+            fill = float(np.expm1(mean)) if log else mean
+            cols.append(ColumnSpec(name, sql_types[name], kind, fill=fill, mean=mean, std=std if std > 1e-12 else 1.0,
+                                   log=log))
         else:
             v = category_values(arr)
             uniq, counts = np.unique(v[v != ""], return_counts=True)
@@ -119,7 +144,7 @@ def raw_inputs(spec: FeatureSpec, arrays: dict) -> dict:
     feeds = {}
     numeric = spec.numeric_inputs
     if numeric:
-        feeds["num"] = np.stack([numeric_values(arrays[c.name]) for c in numeric], axis=1)
+        feeds["num"] = np.stack([numeric_values(arrays[c.name]) for c in numeric], axis=1).astype(spec.num_dtype)
     for i, c in enumerate(spec.category_inputs):
         feeds[f"cat_{i}"] = category_values(arrays[c.name]).reshape(-1, 1)
     return feeds
@@ -127,7 +152,7 @@ def raw_inputs(spec: FeatureSpec, arrays: dict) -> dict:
 
 def transform(spec: FeatureSpec, arrays: dict) -> np.ndarray:
     """Encoded float32 features from raw columns, in the graph's order: standardized
-    numeric/date columns, then the date parts, then the one-hot blocks."""
+    numeric/date columns z, then min(z², 25), then the date parts, then the one-hot blocks."""
     return transform_inputs(spec, raw_inputs(spec, arrays))
 
 
@@ -135,12 +160,24 @@ def transform_inputs(spec: FeatureSpec, feeds: dict) -> np.ndarray:
     parts = []
     numeric = spec.numeric_inputs
     if numeric:
-        num = feeds["num"]
-        fill = np.array([c.fill for c in numeric])
-        mean = np.array([c.mean for c in numeric])
-        std = np.array([c.std for c in numeric])
+        dt = spec.num_dtype
+        num = feeds["num"].astype(dt, copy=False)
+        fill = np.array([c.fill for c in numeric], dt)
         filled = np.where(np.isnan(num), fill, num)
-        parts.append(((filled - mean) / std).astype(np.float32))
+        plain, logged = spec.numeric_order()
+        zs = []
+        for idx, is_log in ((plain, False), (logged, True)):
+            if not idx:
+                continue
+            x = filled[:, idx]
+            if is_log:
+                x = np.log(np.maximum(x, dt(0)) + dt(1))
+            scale = np.array([1.0 / numeric[i].std for i in idx], dt)
+            shift = np.array([-numeric[i].mean / numeric[i].std for i in idx], dt)
+            zs.append(x * scale + shift)
+        z = np.concatenate(zs, axis=1).astype(np.float32)
+        parts.append(z)
+        parts.append(np.minimum(z * z, np.float32(SQUARE_CAP)))
         dt_idx = [i for i, c in enumerate(numeric) if c.kind == DATETIME]
         if dt_idx:
             s = filled[:, dt_idx]

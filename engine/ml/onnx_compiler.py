@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from .features import CATEGORY, DATETIME, FeatureSpec
+from .features import CATEGORY, DATETIME, SQUARE_CAP, FeatureSpec
 from .trainer import TrainedNet
 
 OPSET = 19
@@ -30,20 +30,47 @@ def compile_model(spec: FeatureSpec, net: TrainedNet, problem: str, n_classes: i
     parts = []
     numeric = spec.numeric_inputs
     if numeric:
-        inputs.append(helper.make_tensor_value_info("num", TensorProto.DOUBLE, ["N", len(numeric)]))
-        fill = const("fill", np.array([c.fill for c in numeric], np.float64))
-        mean = const("mean", np.array([c.mean for c in numeric], np.float64))
-        std = const("std", np.array([c.std for c in numeric], np.float64))
+        double = spec.num_dtype == np.float64
+        elem, npt = (TensorProto.DOUBLE, np.float64) if double else (TensorProto.FLOAT, np.float32)
+        inputs.append(helper.make_tensor_value_info("num", elem, ["N", len(numeric)]))
+        fill = const("fill", np.array([c.fill for c in numeric], npt))
         nodes += [helper.make_node("IsNaN", ["num"], ["num_nan"]),
-                  helper.make_node("Where", ["num_nan", fill, "num"], ["num_filled"]),
-                  helper.make_node("Sub", ["num_filled", mean], ["num_centered"]),
-                  helper.make_node("Div", ["num_centered", std], ["num_z"]),
-                  helper.make_node("Cast", ["num_z"], ["num_zf"], to=TensorProto.FLOAT)]
-        parts.append("num_zf")
+                  helper.make_node("Where", ["num_nan", fill, "num"], ["num_filled"])]
+        plain, logged = spec.numeric_order()
+        zparts = []
+        for tag, idx in (("plain", plain), ("log", logged)):
+            if not idx:
+                continue
+            src = "num_filled"
+            if len(idx) != len(numeric):
+                nodes.append(helper.make_node("Gather", ["num_filled", const(f"{tag}_idx", np.array(idx, np.int64))],
+                                              [f"num_{tag}"], axis=1))
+                src = f"num_{tag}"
+            if tag == "log":
+                nodes += [helper.make_node("Max", [src, const("zero_n", np.array(0.0, npt))], ["num_pos"]),
+                          helper.make_node("Add", ["num_pos", const("one_n", np.array(1.0, npt))], ["num_p1"]),
+                          helper.make_node("Log", ["num_p1"], ["num_logged"])]
+                src = "num_logged"
+            scale = const(f"{tag}_scale", np.array([1.0 / numeric[i].std for i in idx], npt))
+            shift = const(f"{tag}_shift", np.array([-numeric[i].mean / numeric[i].std for i in idx], npt))
+            nodes += [helper.make_node("Mul", [src, scale], [f"z_{tag}_s"]),
+                      helper.make_node("Add", [f"z_{tag}_s", shift], [f"z_{tag}"])]
+            zparts.append(f"z_{tag}")
+        if len(zparts) > 1:
+            nodes.append(helper.make_node("Concat", zparts, ["num_z"], axis=1))
+        else:
+            nodes.append(helper.make_node("Identity", zparts, ["num_z"]))
+        if double:
+            nodes.append(helper.make_node("Cast", ["num_z"], ["num_zf"], to=TensorProto.FLOAT))
+        else:
+            nodes.append(helper.make_node("Identity", ["num_z"], ["num_zf"]))
+        nodes += [helper.make_node("Mul", ["num_zf", "num_zf"], ["num_sq"]),
+                  helper.make_node("Min", ["num_sq", const("sq_cap", np.array(SQUARE_CAP, np.float32))], ["num_sqc"])]
+        parts += ["num_zf", "num_sqc"]
         dt_idx = [i for i, c in enumerate(numeric) if c.kind == DATETIME]
         if dt_idx:
             idx = const("dt_idx", np.array(dt_idx, np.int64))
-            nodes += [helper.make_node("Gather", ["num_filled", idx], ["dt_s"], axis=1),
+            nodes += [helper.make_node("Gather", ["num_filled", idx], ["dt_s"], axis=1),  # double here
                       helper.make_node("Div", ["dt_s", const("c3600", np.array(3600.0))], ["dt_h"]),
                       helper.make_node("Floor", ["dt_h"], ["dt_hf"]),
                       helper.make_node("Mod", ["dt_hf", const("c24", np.array(24.0))], ["dt_hour"], fmod=1),

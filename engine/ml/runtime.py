@@ -45,8 +45,11 @@ class ModelRuntime:
     def run(self, args) -> np.ndarray:
         feeds = {}
         if self._num_idx:
-            cols = [numeric_values(args[i]) for i in self._num_idx]
-            feeds["num"] = np.column_stack(cols) if len(cols) > 1 else cols[0].reshape(-1, 1)
+            n = len(args[self._num_idx[0]])
+            num = np.empty((n, len(self._num_idx)), dtype=self.spec.num_dtype)
+            for j, i in enumerate(self._num_idx):
+                num[:, j] = numeric_values(args[i])
+            feeds["num"] = num
         for j, i in enumerate(self._cat_idx):
             feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)
         return self.session.run([self._out], feeds)[0]

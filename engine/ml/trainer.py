@@ -26,8 +26,12 @@ class TrainConfig:
     learning_rate: float | None = None
     epochs: int = 60
     batch_size: int = 1024
-    patience: int = 6
+    patience: int = 10
     weight_decay: float = 1e-5
+    selection: str = "average_precision"   # binary F1: choose epochs and candidates by AP
+    pos_weight: float | None = None        # binary: weight of the rare class (None: sqrt of the ratio)
+    lr_decay: float = 1.0                  # learning rate × this after every epoch
+    size_margin: float = 0.005             # a larger candidate must beat the best by this
 
 
 @dataclass
@@ -47,7 +51,8 @@ def candidates(cfg: TrainConfig) -> list[tuple[list, float]]:
     if cfg.hidden is not None:
         return [(list(cfg.hidden), cfg.learning_rate or 3e-3)]
     lrs = [cfg.learning_rate] if cfg.learning_rate else None
-    grid = [([64, 32], 3e-3), ([128, 64], 1e-3), ([32], 5e-3)]
+    # smallest first: a later, larger network must beat it clearly (it costs more to score)
+    grid = [([32], 5e-3), ([64, 32], 3e-3), ([128, 64], 1e-3)]
     return [(h, lrs[0] if lrs else lr) for h, lr in grid]
 
 
@@ -74,6 +79,12 @@ def _score(cfg: TrainConfig, y: np.ndarray, out: np.ndarray, net: TrainedNet | N
             return MX.auc(y, p), 0.5
         if cfg.objective == "Accuracy":
             return MX.accuracy(y, (p >= 0.5).astype(int)), 0.5
+        # F1 at its best threshold jumps with every one of the few rare-class rows; average
+        # precision ranks the same way but moves smoothly, so early stopping and model
+        # choice follow it, and the F1 threshold is tuned on the chosen model
+        if cfg.selection == "average_precision":
+            _, thr = MX.best_f1_threshold(y, p)
+            return MX.average_precision(y, p), thr
         f1, thr = MX.best_f1_threshold(y, p)
         return f1, thr
     if cfg.problem == "multiclass":
@@ -107,7 +118,8 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
         pos = max(float(y_tr.sum()), 1.0)
         neg = max(float(len(y_tr) - y_tr.sum()), 1.0)
         # square-root weighting: the rare class counts, the threshold does the rest
-        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(math.sqrt(neg / pos), device=dev))
+        w = cfg.pos_weight if cfg.pos_weight is not None else math.sqrt(neg / pos)
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(w, device=dev))
     elif cfg.problem == "multiclass":
         counts = np.bincount(y_tr.astype(np.int64), minlength=cfg.n_classes).astype(np.float64)
         w = np.sqrt(counts.sum() / np.maximum(counts, 1) / cfg.n_classes)
@@ -123,6 +135,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
         gen = torch.Generator(device="cpu").manual_seed(cfg.seed + ci)
         model = _build(X_tr.shape[1], hidden, n_out).to(dev)
         opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=cfg.lr_decay)
         cand_best, cand_state, cand_thr, stale, epochs_run = -math.inf, None, 0.5, 0, 0
         history = []
         n = len(Xt)
@@ -136,6 +149,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
                 loss = loss_fn(out[:, 0] if n_out == 1 else out, yt[idx])
                 loss.backward()
                 opt.step()
+            sched.step()
             model.eval()
             with torch.no_grad():
                 out_v = model(Xv).float().cpu().numpy()
@@ -156,7 +170,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
                           "epoch": epoch + 1, "best_validation": overall, "elapsed_s": time.monotonic() - t_start})
             if stale >= cfg.patience or time.monotonic() > deadline:
                 break
-        if cand_state is not None and (best is None or cand_best > best.score):
+        if cand_state is not None and (best is None or cand_best > best.score + cfg.size_margin):
             best = TrainedNet(hidden, cand_state, cand_thr, y_mean, y_std, cand_best, epochs_run, lr, history)
     return best
 
