@@ -91,16 +91,22 @@ def compile_model(spec: FeatureSpec, net: TrainedNet, problem: str, n_classes: i
                   helper.make_node("Cast", [f"{name}_eq"], [f"{name}_oh"], to=TensorProto.FLOAT)]
         parts.append(f"{name}_oh")
     nodes.append(helper.make_node("Concat", parts, ["features"], axis=1))
-    h = "features"
-    for li, (W, b) in enumerate(net.weights):
-        w = const(f"W{li}", W.astype(np.float32))
-        bb = const(f"b{li}", b.astype(np.float32))
-        out = f"h{li}"
-        nodes.append(helper.make_node("Gemm", [h, w, bb], [out], transB=1))
-        if li < len(net.weights) - 1:
-            nodes.append(helper.make_node("Relu", [out], [f"{out}_r"]))
-            out = f"{out}_r"
-        h = out
+    heads = []
+    for mi, weights in enumerate(net.all_members()):
+        h = "features"
+        for li, (W, b) in enumerate(weights):
+            w = const(f"m{mi}_W{li}", W.astype(np.float32))
+            bb = const(f"m{mi}_b{li}", b.astype(np.float32))
+            out = f"m{mi}_h{li}"
+            nodes.append(helper.make_node("Gemm", [h, w, bb], [out], transB=1))
+            if li < len(weights) - 1:
+                nodes.append(helper.make_node("Relu", [out], [f"{out}_r"]))
+                out = f"{out}_r"
+            h = out
+        heads.append(h)
+    if len(heads) > 1:  # an ensemble: the mean of the members' raw outputs
+        nodes.append(helper.make_node("Mean", heads, ["net_out"]))
+        h = "net_out"
     if problem == "binary":
         thr = min(max(net.threshold, 1e-7), 1 - 1e-7)
         # shift logits so that p ≥ 0.5 exactly where p_raw ≥ the tuned threshold: fn and
@@ -130,14 +136,17 @@ def reference_outputs(spec: FeatureSpec, net: TrainedNet, problem: str, X: np.nd
     import torch
 
     from .trainer import _build
-    n_out = net.weights[-1][0].shape[0]
-    model = _build(X.shape[1], net.hidden, n_out)
-    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
-    with torch.no_grad():
-        for m, (W, b) in zip(linears, net.weights):
-            m.weight.copy_(torch.from_numpy(W))
-            m.bias.copy_(torch.from_numpy(b))
-        out = model(torch.from_numpy(X)).numpy()
+    outs = []
+    for weights in net.all_members():
+        hidden = [W.shape[0] for W, _ in weights[:-1]]
+        model = _build(X.shape[1], hidden, weights[-1][0].shape[0])
+        linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+        with torch.no_grad():
+            for m, (W, b) in zip(linears, weights):
+                m.weight.copy_(torch.from_numpy(W))
+                m.bias.copy_(torch.from_numpy(b))
+            outs.append(model(torch.from_numpy(X)).numpy())
+    out = np.mean(outs, axis=0)
     if problem == "binary":
         thr = min(max(net.threshold, 1e-7), 1 - 1e-7)
         p1 = 1 / (1 + np.exp(-(out[:, 0] - math.log(thr / (1 - thr)))))

@@ -378,8 +378,13 @@ class ModelService:
                  ("Max Runtime", str((r.settings or {}).get("MAX_RUNTIME", DEFAULT_MAX_RUNTIME)))]
         if r.state == "READY" and r.metrics:
             rows.append(("Training Rows", str(r.training_rows)))
-            rows.append(("Network", "x".join(str(h) for h in r.metrics.get("hidden", [])) +
-                         f", lr {r.metrics.get('learning_rate')}, {r.metrics.get('epochs')} epochs"))
+            hidden = r.metrics.get("hidden", [])
+            if hidden and isinstance(hidden[0], list):
+                net = "ensemble of " + " + ".join("x".join(map(str, h)) for h in hidden)
+            else:
+                net = "x".join(str(h) for h in hidden) + f", lr {r.metrics.get('learning_rate')}, " \
+                                                         f"{r.metrics.get('epochs')} epochs"
+            rows.append(("Network", net))
             rows.append(("Training Seconds", f"{r.metrics.get('train_seconds', 0):.1f}"))
         return rows
 

@@ -32,12 +32,13 @@ class TrainConfig:
     pos_weight: float | None = None        # binary: weight of the rare class (None: sqrt of the ratio)
     lr_decay: float = 1.0                  # learning rate × this after every epoch
     size_margin: float = 0.005             # a larger candidate must beat the best by this
+    ensemble: bool = True                  # average the candidates when that validates better
 
 
 @dataclass
 class TrainedNet:
     hidden: list
-    weights: list               # [(W (out,in), b (out,)), …] as float32 numpy
+    weights: list               # [(W (out,in), b (out,)), …] as float32 numpy (the first member)
     threshold: float = 0.5      # binary: probability cut tuned on validation
     y_mean: float = 0.0
     y_std: float = 1.0
@@ -45,6 +46,10 @@ class TrainedNet:
     epochs: int = 0
     learning_rate: float = 0.0
     history: list = field(default_factory=list)
+    members: list = field(default_factory=list)  # [weights, …]: an ensemble averages their outputs
+
+    def all_members(self) -> list:
+        return self.members or [self.weights]
 
 
 def candidates(cfg: TrainConfig) -> list[tuple[list, float]]:
@@ -127,6 +132,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
     else:
         loss_fn = torch.nn.MSELoss()
     best: TrainedNet | None = None
+    trained: list = []  # (score, weights, validation output) of every candidate
     cands = candidates(cfg)
     for ci, (hidden, lr) in enumerate(cands):
         if time.monotonic() > deadline and best is not None:
@@ -170,16 +176,35 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
                           "epoch": epoch + 1, "best_validation": overall, "elapsed_s": time.monotonic() - t_start})
             if stale >= cfg.patience or time.monotonic() > deadline:
                 break
+        if cand_state is not None:
+            trained.append((cand_best, cand_state, hidden))
         if cand_state is not None and (best is None or cand_best > best.score + cfg.size_margin):
             best = TrainedNet(hidden, cand_state, cand_thr, y_mean, y_std, cand_best, epochs_run, lr, history)
+    if best is not None and len(trained) > 1 and cfg.ensemble:
+        # the candidates averaged: less variance than any one of them on a rare class
+        members = [w for _, w, _ in trained]
+        ens = TrainedNet(best.hidden, members[0], 0.5, y_mean, y_std, 0.0, best.epochs, best.learning_rate,
+                         best.history, members=members)
+        out_v = forward_numpy(ens, X_va)
+        if cfg.problem == "regression":
+            out_v = out_v * y_std + y_mean
+        score, thr = _score(cfg, y_va, out_v)
+        if score >= best.score:
+            ens.score, ens.threshold = score, thr
+            ens.hidden = [h for _, _, h in trained]
+            return ens
     return best
 
 
 def forward_numpy(net: TrainedNet, X: np.ndarray) -> np.ndarray:
-    """The network's raw output (logits / standardized value) in NumPy, float32."""
-    h = X.astype(np.float32)
-    for i, (W, b) in enumerate(net.weights):
-        h = h @ W.T + b
-        if i < len(net.weights) - 1:
-            h = np.maximum(h, 0)
-    return h
+    """The network's raw output (logits / standardized value) in NumPy, float32; an
+    ensemble's is the mean of its members'."""
+    outs = []
+    for weights in net.all_members():
+        h = X.astype(np.float32)
+        for i, (W, b) in enumerate(weights):
+            h = h @ W.T + b
+            if i < len(weights) - 1:
+                h = np.maximum(h, 0)
+        outs.append(h)
+    return outs[0] if len(outs) == 1 else np.mean(outs, axis=0, dtype=np.float32)
