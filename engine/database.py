@@ -43,6 +43,10 @@ def open_database(path: str, import_dirs: list[str] = (), threads: int | None = 
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     con.execute("CREATE SCHEMA IF NOT EXISTS public")
+    from .catalog import install_catalog_macros
+    from .catalog.macros import install_catalog_views
+    install_catalog_macros(con)
+    install_catalog_views(con)
     con.execute("SET lock_configuration = true")
     log.info("opened %s (DuckDB %s), import dirs %s", path or ":memory:", duckdb.__version__, dirs or "none")
     return con

@@ -2,9 +2,14 @@
 
 A rule takes (tree, ctx) and returns the rewritten tree (or None for 'unchanged').
 """
+from .catalog_functions import catalog_functions
+from .catalog_tables import catalog_tables
 from .column_names import pg_column_names
 from .forbidden import forbid_server_access
+from .operators import pg_operators
+from .pg_sql import pg_sql
+from .regtypes import regtypes
 from .session_functions import session_functions
 from .session_views import session_views
 
-RULES = [forbid_server_access, pg_column_names, session_functions, session_views]
+RULES = [forbid_server_access, pg_column_names, session_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]

@@ -22,10 +22,25 @@ def _cursors_values(ctx) -> exp.Expression:
         values.as_("v"))
 
 
+def _database(ctx) -> exp.Expression:
+    """pg_database with PostgreSQL 15's columns: the one database (and its alias)."""
+    import sqlglot
+    return sqlglot.parse_one(
+        "SELECT oid, datname, 10::BIGINT AS datdba, 6 AS encoding, 'c' AS datlocprovider, false AS datistemplate, "
+        "true AS datallowconn, -1 AS datconnlimit, 0::BIGINT AS datfrozenxid, 0::BIGINT AS datminmxid, "
+        "1663::BIGINT AS dattablespace, 'C' AS datcollate, 'C' AS datctype, NULL::VARCHAR AS daticulocale, "
+        "NULL::VARCHAR AS datcollversion, NULL::VARCHAR[] AS datacl "
+        f"FROM (VALUES (16384::BIGINT, '{ctx.database.replace(chr(39), '')}')) AS d(oid, datname)", read="duckdb")
+
+
+_SESSION_VIEWS = {"pg_cursors": _cursors_values, "pg_database": _database}
+
+
 def session_views(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
-        if isinstance(node, exp.Table) and node.name.lower() == "pg_cursors" and node.db.lower() in ("", "pg_catalog"):
-            alias = node.alias or "pg_cursors"
-            return exp.Subquery(this=_cursors_values(ctx), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        if isinstance(node, exp.Table) and node.name.lower() in _SESSION_VIEWS and node.db.lower() in ("", "pg_catalog"):
+            alias = node.alias or node.name
+            return exp.Subquery(this=_SESSION_VIEWS[node.name.lower()](ctx),
+                                alias=exp.TableAlias(this=exp.to_identifier(alias)))
         return node
     return tree.transform(fix, copy=False)

@@ -1,0 +1,138 @@
+"""Catalog functions as DuckDB macros in the `main` schema (on every session's search path).
+
+DuckDB's pg_catalog has pg_class, pg_type (with PostgreSQL's OIDs for the built-in types),
+pg_namespace, pg_attribute, pg_index, pg_constraint …; what clients call besides is here.
+"""
+from __future__ import annotations
+
+# name → macro body (parameters, expression)
+_MACROS = {
+    "redduck_type_alias": ("n", "CASE n WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' "
+                                "WHEN 'smallint' THEN 'int2' WHEN 'boolean' THEN 'bool' WHEN 'real' THEN 'float4' "
+                                "WHEN 'double precision' THEN 'float8' WHEN 'character varying' THEN 'varchar' "
+                                "WHEN 'timestamp without time zone' THEN 'timestamp' "
+                                "WHEN 'timestamp with time zone' THEN 'timestamptz' WHEN 'decimal' THEN 'numeric' "
+                                "ELSE n END"),
+    # OID lookups by name: NULL when missing (the ::reg* casts raise instead, see rules)
+    "to_regclass": ("name", "(SELECT rd_c.oid FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
+                            "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.relname = string_split(replace(name, '\"', ''), '.')[-1] "
+                            "AND (len(string_split(name, '.')) = 1 "
+                            "OR rd_n.nspname = string_split(replace(name, '\"', ''), '.')[1]) "
+                            "ORDER BY rd_n.nspname = 'main', rd_n.nspname LIMIT 1)"),
+    "to_regtype": ("name", "(SELECT rd_t.oid FROM pg_catalog.pg_type rd_t WHERE rd_t.typname = "
+                           "redduck_type_alias(lower(regexp_replace(name, '^pg_catalog\\.', ''))) "
+                           "ORDER BY rd_t.oid LIMIT 1)"),
+    "to_regnamespace": ("name", "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = name LIMIT 1)"),
+    "to_regproc": ("name", "(SELECT oid FROM pg_catalog.pg_proc WHERE proname = name LIMIT 1)"),
+    "redduck_regclass": ("name", "coalesce(to_regclass(name), error('relation \"' || name || '\" does not exist'))"),
+    "redduck_regtype": ("name", "coalesce(to_regtype(name), error('type \"' || name || '\" does not exist'))"),
+    "redduck_regnamespace": ("name", "coalesce(to_regnamespace(name), error('schema \"' || name || '\" does not exist'))"),
+    "redduck_regproc": ("name", "coalesce(to_regproc(name), error('function \"' || name || '\" does not exist'))"),
+    "redduck_regclass_name": ("o", "coalesce((SELECT relname FROM pg_catalog.pg_class WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    "redduck_regtype_name": ("o", "coalesce((SELECT typname FROM pg_catalog.pg_type WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    "redduck_regnamespace_name": ("o", "coalesce((SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    "redduck_regproc_name": ("o", "coalesce((SELECT proname FROM pg_catalog.pg_proc WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
+                                      "FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
+                                      "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.oid = o LIMIT 1), false)"),
+    "redduck_function_is_visible": ("o", "coalesce((SELECT rd_f.schema_name IN ('public', 'main') AND "
+                                         "rd_f.database_name = current_database() FROM duckdb_functions() rd_f "
+                                         "WHERE rd_f.function_oid = o LIMIT 1), false)"),
+    "pg_get_expr": ("e, r", "e::VARCHAR, (e, r, pretty) AS e::VARCHAR"),  # two signatures
+    "pg_relation_is_publishable": ("o", "false"),
+    "pg_get_userbyid": ("o", "'redduck'"),
+    "pg_encoding_to_char": ("e", "'UTF8'"),
+    "pg_char_to_encoding": ("e", "6"),
+    "pg_is_in_recovery": ("", "false"),
+    "txid_current": ("", "(epoch_us(now()))::BIGINT"),
+    "pg_current_xact_id": ("", "(epoch_us(now()))::BIGINT"),
+    "array_lower": ("a, d", "CASE WHEN len(a) > 0 AND d = 1 THEN 1 END"),
+    "array_upper": ("a, d", "CASE WHEN len(a) > 0 AND d = 1 THEN len(a) END"),
+    "quote_ident": ("s", "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
+                         "ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END"),
+    "pg_get_indexdef": ("o", "(SELECT sql FROM duckdb_indexes() WHERE index_oid = o LIMIT 1), "
+                             "(o, col, pretty) AS (SELECT sql FROM duckdb_indexes() WHERE index_oid = o LIMIT 1)"),
+    "pg_total_relation_size": ("o", "0::BIGINT"),
+    "pg_relation_size": ("o", "0::BIGINT"),
+    "pg_table_size": ("o", "0::BIGINT"),
+    "pg_database_size": ("d", "0::BIGINT"),
+    "pg_tablespace_location": ("o", "''"),
+    "pg_get_function_identity_arguments": ("o", "''"),
+    "pg_get_function_result": ("o", "''"),
+    "pg_get_partkeydef": ("o", "NULL::VARCHAR"),
+    "pg_get_statisticsobjdef_columns": ("o", "NULL::VARCHAR"),
+    "pg_get_serial_sequence": ("t, c", "NULL::VARCHAR"),
+    "pg_get_function_arguments": ("o", "''"),
+    "pg_get_triggerdef": ("o", "''"),
+    "pg_get_ruledef": ("o", "''"),
+}
+
+CATALOG_FUNCTIONS = frozenset(_MACROS)
+
+
+SCHEMA = "redduck_pg"  # not on any session's search path: \df and \dt do not list these
+
+
+def install_catalog_macros(con) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    import re
+    own = re.compile(r"\b(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")
+    con.execute(f"SET search_path = '{SCHEMA},main'")
+    for name, (params, body) in _MACROS.items():
+        # a macro's body is expanded in the caller's query: call our own macros qualified
+        body = own.sub(lambda m: f"{SCHEMA}.{m.group(1)}(", body)
+        con.execute(f"CREATE OR REPLACE MACRO {SCHEMA}.{name}({params}) AS {body}")
+    con.execute("SET search_path = 'main'")
+
+
+# pg_class / pg_attribute with the columns PostgreSQL 15 has and DuckDB's views lack;
+# queries naming pg_catalog.pg_class read these instead (rules/catalog_tables.py)
+VIEWS = {
+    "pg_class": "SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
+    # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
+    # present and empty, as on a PostgreSQL database that uses none of them
+    "pg_policy": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, "
+                 "NULL::VARCHAR AS polcmd, NULL::BOOLEAN AS polpermissive, NULL::BIGINT[] AS polroles, "
+                 "NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false",
+    "pg_inherits": "SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, "
+                   "NULL::BOOLEAN AS inhdetachpending WHERE false",
+    "pg_publication": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS pubname, NULL::BOOLEAN AS puballtables, "
+                      "NULL::BOOLEAN AS pubinsert, NULL::BOOLEAN AS pubupdate, NULL::BOOLEAN AS pubdelete, "
+                      "NULL::BOOLEAN AS pubtruncate, NULL::BOOLEAN AS pubviaroot WHERE false",
+    "pg_publication_rel": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS prpubid, NULL::BIGINT AS prrelid, "
+                          "NULL::VARCHAR AS prqual, NULL::INTEGER[] AS prattrs WHERE false",
+    "pg_publication_namespace": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS pnpubid, NULL::BIGINT AS pnnspid "
+                                "WHERE false",
+    "pg_statistic_ext": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS stxrelid, NULL::VARCHAR AS stxname, "
+                        "NULL::BIGINT AS stxnamespace, NULL::INTEGER AS stxstattarget, NULL::INTEGER[] AS stxkeys, "
+                        "NULL::VARCHAR[] AS stxkind, NULL::VARCHAR AS stxexprs WHERE false",
+    "pg_trigger": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, "
+                  "NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, "
+                  "NULL::BOOLEAN AS tgisinternal, NULL::BIGINT AS tgconstrrelid, NULL::BIGINT AS tgconstrindid, "
+                  "NULL::BIGINT AS tgconstraint, NULL::BOOLEAN AS tgdeferrable, NULL::BOOLEAN AS tginitdeferred "
+                  "WHERE false",
+    "pg_rewrite": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS rulename, NULL::BIGINT AS ev_class, "
+                  "NULL::VARCHAR AS ev_type, NULL::VARCHAR AS ev_enabled, NULL::BOOLEAN AS is_instead WHERE false",
+    "pg_foreign_table": "SELECT NULL::BIGINT AS ftrelid, NULL::BIGINT AS ftserver, NULL::VARCHAR[] AS ftoptions "
+                        "WHERE false",
+    "pg_partitioned_table": "SELECT NULL::BIGINT AS partrelid, NULL::VARCHAR AS partstrat, "
+                            "NULL::INTEGER AS partnatts WHERE false",
+    "pg_extension": "SELECT 13000::BIGINT AS oid, 'plpgsql' AS extname, 10::BIGINT AS extowner, "
+                    "11::BIGINT AS extnamespace, false AS extrelocatable, '1.0' AS extversion, "
+                    "NULL::BIGINT[] AS extconfig, NULL::VARCHAR[] AS extcondition",
+    "pg_roles": "SELECT 10::BIGINT AS oid, current_user AS rolname, true AS rolsuper, true AS rolinherit, "
+                "true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, "
+                "-1 AS rolconnlimit, '********' AS rolpassword, NULL::TIMESTAMPTZ AS rolvaliduntil, "
+                "true AS rolbypassrls, NULL::VARCHAR[] AS rolconfig",
+    "pg_auth_members": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS roleid, NULL::BIGINT AS member, "
+                       "NULL::BIGINT AS grantor, NULL::BOOLEAN AS admin_option WHERE false",
+    "pg_user": "SELECT current_user AS usename, 10::BIGINT AS usesysid, true AS usecreatedb, true AS usesuper, "
+               "false AS userepl, true AS usebypassrls, '********' AS passwd, NULL::TIMESTAMPTZ AS valuntil, "
+               "NULL::VARCHAR[] AS useconfig",
+}
+
+
+def install_catalog_views(con) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
+    for name, body in VIEWS.items():
+        con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")

@@ -1,0 +1,17 @@
+"""Calls of redduck's catalog functions (to_regtype, pg_get_userbyid …) → their schema
+`redduck_pg`, which no search path includes, so that \\df lists none of them."""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from redduck.engine.catalog import CATALOG_FUNCTIONS
+from redduck.engine.catalog.macros import SCHEMA
+
+
+def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
+    def fix(node):
+        if isinstance(node, exp.Anonymous) and node.name.lower() in CATALOG_FUNCTIONS and not isinstance(
+                node.parent, exp.Dot):
+            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node)
+        return node
+    return tree.transform(fix, copy=False)

@@ -1,0 +1,24 @@
+"""pg_catalog tables redduck completes: `pg_catalog.pg_class` → `redduck_pg.pg_class`
+(DuckDB's view plus the PostgreSQL 15 columns it lacks, such as relforcerowsecurity)."""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from redduck.engine.catalog.macros import VIEWS
+
+
+def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:
+    # pg_catalog.pg_class.relname (SQLAlchemy writes these) → pg_class.relname: the table is
+    # in the FROM clause under its own name either way
+    for col in tree.find_all(exp.Column):
+        if col.args.get("db") is not None and col.db.lower() == "pg_catalog":
+            col.set("db", None)
+    for t in tree.find_all(exp.Table):
+        if isinstance(t.this, (exp.Anonymous, exp.Func)) and t.db.lower() == "pg_catalog":
+            t.set("db", None)  # pg_catalog.generate_series(…) is DuckDB's own table function
+            continue
+        if t.name.lower() in VIEWS and t.db.lower() in ("", "pg_catalog") and not t.args.get("catalog"):
+            t.set("db", exp.to_identifier("redduck_pg"))
+            if not t.alias:
+                t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
+    return tree

@@ -1,0 +1,34 @@
+"""PostgreSQL catalog-query idioms DuckDB does not take as written.
+
+`x COLLATE pg_catalog.default` → `x` (DuckDB has no such collation; the default is meant);
+`pg_table_is_visible(oid)` → visible only when the relation's schema is on the search path
+(so redduck's own `redduck_ml` tables stay out of `\\dt`, as PostgreSQL's rules would have it).
+"""
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def pg_sql(tree: exp.Expression, ctx) -> exp.Expression:
+    def fix(node):
+        if isinstance(node, exp.Collate):
+            coll = node.expression
+            name = coll.sql().lower().replace('"', "")
+            if name.endswith("default") or name in ("c", "pg_catalog.c", "posix", "pg_catalog.posix"):
+                return node.this
+        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous) and \
+                node.this.name.lower() == "pg_catalog" and node.expression.name.lower() in _VISIBLE:
+            return _visible(node.expression)
+        if isinstance(node, exp.Anonymous) and node.name.lower() in _VISIBLE and \
+                not isinstance(node.parent, exp.Dot):
+            return _visible(node)
+        return node
+    return tree.transform(fix, copy=False)
+
+
+_VISIBLE = {"pg_table_is_visible": "redduck_table_is_visible",
+            "pg_function_is_visible": "redduck_function_is_visible"}
+
+
+def _visible(call: exp.Anonymous) -> exp.Expression:
+    return exp.Anonymous(this=_VISIBLE[call.name.lower()], expressions=list(call.expressions))
