@@ -34,6 +34,7 @@ class Engine:
         self.import_dirs = [os.path.realpath(d) for d in config.import_dirs]
         self.catalog_version = 0
         self._columns_cache: dict = {}
+        self._table_cache: dict = {}
         self._cache_version = -1
         self._lock = threading.Lock()
         self._meta = self.db.cursor()
@@ -79,6 +80,26 @@ class Engine:
             if t and (cols := cache.get(t.lower())) and column.lower() in cols:
                 return cols[column.lower()]
         return None
+
+    def table_columns(self, schema: str | None, table: str):
+        """(table OID, column names in order) of a table, for RowDescription; None if unknown."""
+        key = (schema, table.lower(), self.catalog_version)
+        hit = self._table_cache.get(key)
+        if hit is not None or key in self._table_cache:
+            return hit
+        with self._lock:
+            rows = self._meta.execute(
+                "SELECT table_oid, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                "AND lower(table_name) = ? AND (? IS NULL OR schema_name = ?) "
+                "ORDER BY schema_name = 'public' DESC, schema_name, column_index", [table.lower(), schema, schema]).fetchall()
+        result = None
+        if rows:
+            oid = rows[0][0]
+            result = (oid, [n for o, n in rows if o == oid])
+        if len(self._table_cache) > 1024:
+            self._table_cache.clear()
+        self._table_cache[key] = result
+        return result
 
     def checkpoint(self) -> None:
         try:

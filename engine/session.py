@@ -43,6 +43,7 @@ class Plan:
     columns: list | None = None
     catalog_version: int = -1
     inline: bool = False   # cheap enough to run on the event loop
+    sources: list | None = None       # (table OID, column number) per result column
     constant_candidate: bool = False  # literals only: run once, then answer from `constant`
     constant: tuple | None = None
 
@@ -245,7 +246,7 @@ class EngineSession:
             else:
                 self.cursor.execute(tr.sql)
             if plan.returns_rows:
-                cols = columns_from_description(self.cursor.description)
+                cols = self._with_sources(plan, columns_from_description(self.cursor.description))
                 if plan.constant_candidate:
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
@@ -269,6 +270,39 @@ class EngineSession:
             raise self._fail(e, plan)
         finally:
             self.running = False
+
+    def _with_sources(self, plan: Plan, cols: list) -> list:
+        """Table OID and column number for columns read straight from one table, as
+        PostgreSQL fills them in RowDescription (JDBC's getTableName reads them)."""
+        if plan.sources is None:
+            plan.sources = self._column_sources(plan.translation.tree) or []
+        if not plan.sources or len(plan.sources) != len(cols):
+            return cols
+        from dataclasses import replace
+        return [replace(c, table_oid=oid, column_number=num) if oid else c for c, (oid, num) in zip(cols, plan.sources)]
+
+    def _column_sources(self, tree) -> list | None:
+        if not isinstance(tree, exp.Select) or tree.args.get("joins") or not tree.args.get("from_"):
+            return None
+        src = tree.args["from_"].this
+        if not isinstance(src, exp.Table) or not isinstance(src.this, exp.Identifier):
+            return None
+        info = self.engine.table_columns(src.db or None, src.name)
+        if info is None:
+            return None
+        oid, names = info
+        lower = [n.lower() for n in names]
+        out = []
+        for e in tree.expressions:
+            target = e.this if isinstance(e, exp.Alias) else e
+            if isinstance(target, exp.Star) or (isinstance(target, exp.Column) and isinstance(target.this, exp.Star)):
+                out += [(oid, i + 1) for i in range(len(names))]
+            elif isinstance(target, exp.Column) and target.name.lower() in lower and (
+                    not target.table or target.table.lower() in (src.alias_or_name.lower(), src.name.lower())):
+                out.append((oid, lower.index(target.name.lower()) + 1))
+            else:
+                out.append((0, 0))
+        return out
 
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
         err = from_duckdb(e)

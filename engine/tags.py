@@ -72,7 +72,7 @@ _CHEAP_FUNCTIONS = {"version", "current_setting", "pg_backend_pid", "current_dat
 def trivial(tree: exp.Expression) -> bool:
     """A SELECT of constants (no FROM, no subquery, only cheap functions): cheap enough to
     answer on the event loop without a thread hop."""
-    if not isinstance(tree, exp.Select) or tree.args.get("from") or tree.args.get("with"):
+    if not isinstance(tree, exp.Select) or tree.args.get("from_") or tree.args.get("with"):
         return False
     for node in tree.walk():
         if isinstance(node, (exp.Subquery, exp.Table, exp.Placeholder, exp.Parameter)) or (

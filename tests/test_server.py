@@ -223,3 +223,15 @@ def test_sql_cursors_and_prepare(conn):
     with pytest.raises(pgerr.InvalidSqlStatementName):
         conn.execute("execute q(1)")
     conn.execute("discard all")
+
+
+def test_row_description_names_the_source_table(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table rd_src(a int, b text)")
+        oid = c.execute("select oid from pg_catalog.pg_class where relname = 'rd_src'").fetchone()[0]
+    s = raw_connect(server)
+    s.sendall(M.Query("select b, a, a + 1 from rd_src").encode())
+    desc = next(m for m in read_until_ready(s) if isinstance(m, M.RowDescription))
+    assert [(f.name, f.table_oid, f.column_number) for f in desc.fields] == [
+        ("b", oid, 2), ("a", oid, 1), ("?column?", 0, 0)]
+    s.close()
