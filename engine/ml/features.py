@@ -47,7 +47,10 @@ class FeatureSpec:
 
     @property
     def numeric_inputs(self) -> list:
-        return [c for c in self.columns if c.kind in (NUMERIC, DATETIME)]
+        """The columns of the `num` input, plain ones first, then the log1p ones, so that
+        the graph splits them with one Split instead of gathering."""
+        num = [c for c in self.columns if c.kind in (NUMERIC, DATETIME)]
+        return [c for c in num if not c.log] + [c for c in num if c.log]
 
     @property
     def num_dtype(self):

@@ -36,16 +36,15 @@ def compile_model(spec: FeatureSpec, net: TrainedNet, problem: str, n_classes: i
         fill = const("fill", np.array([c.fill for c in numeric], npt))
         nodes += [helper.make_node("IsNaN", ["num"], ["num_nan"]),
                   helper.make_node("Where", ["num_nan", fill, "num"], ["num_filled"])]
-        plain, logged = spec.numeric_order()
+        plain, logged = spec.numeric_order()  # contiguous: plain columns, then logged ones
+        if plain and logged:
+            nodes.append(helper.make_node("Split", ["num_filled", const("split_sizes", np.array(
+                [len(plain), len(logged)], np.int64))], ["num_plain", "num_log"], axis=1))
         zparts = []
         for tag, idx in (("plain", plain), ("log", logged)):
             if not idx:
                 continue
-            src = "num_filled"
-            if len(idx) != len(numeric):
-                nodes.append(helper.make_node("Gather", ["num_filled", const(f"{tag}_idx", np.array(idx, np.int64))],
-                                              [f"num_{tag}"], axis=1))
-                src = f"num_{tag}"
+            src = f"num_{tag}" if plain and logged else "num_filled"
             if tag == "log":
                 nodes += [helper.make_node("Max", [src, const("zero_n", np.array(0.0, npt))], ["num_pos"]),
                           helper.make_node("Add", ["num_pos", const("one_n", np.array(1.0, npt))], ["num_p1"]),

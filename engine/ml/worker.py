@@ -120,7 +120,8 @@ def run(job_dir: str) -> None:
                       hidden=[int(x) for x in str(hidden).replace(";", ",").split(",")] if hidden else None,
                       learning_rate=float(hp["LEARNING_RATE"]) if "LEARNING_RATE" in hp else None,
                       epochs=int(hp.get("EPOCHS", 60)), batch_size=int(hp.get("BATCH_SIZE", hp.get("MINI_BATCH_SIZE", 1024))),
-                      patience=int(hp.get("PATIENCE", 6)))
+                      patience=int(hp.get("PATIENCE", 10)),
+                      ensemble=str(hp.get("ENSEMBLE", "on")).lower() not in ("off", "false", "0", "no"))
 
     def progress(p):
         p["phase"] = "training"
