@@ -378,14 +378,7 @@ class EngineSession:
             return Result(tag="ROLLBACK", notices=[PgError(NO_ACTIVE_SQL_TRANSACTION,
                                                            "there is no transaction in progress",
                                                            severity="WARNING")])
-        self._detach_all()
-        if self.duck_tx_open:
-            try:
-                self.cursor.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-        self.tx = "I"
-        self._end_transaction()
+        self._abandon_transaction()
         return Result(tag="ROLLBACK")
 
     def savepoint(self, name: str) -> Result:
@@ -457,15 +450,20 @@ class EngineSession:
         for c in self.cursors.values():
             c.source.close()
         self.cursors.clear()
-        self._detach_all()
         if self.tx != "I":
-            if self.duck_tx_open:
-                try:
-                    self.cursor.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass
-            self.tx = "I"
-            self._end_transaction()
+            self._abandon_transaction()
+        self._detach_all()
+
+    def _abandon_transaction(self) -> None:
+        """Roll DuckDB's transaction back (if one was opened) and forget the client's."""
+        self._detach_all()
+        if self.duck_tx_open:
+            try:
+                self.cursor.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        self.tx = "I"
+        self._end_transaction()
 
     def close(self) -> None:
         self.abort_transaction()
