@@ -38,4 +38,4 @@ def test_pgjdbc(server, compiled, mode):
     lines = p.stdout.split()
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.splitlines() == ["ok prepared", "ok batch", "ok select", "ok fetchsize", "ok copy",
-                                     "ok cancel", "ok errors"], lines
+                                     "ok cancel", "ok errors", "ok metadata"], lines

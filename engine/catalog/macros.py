@@ -40,6 +40,9 @@ _MACROS = {
                                          "WHERE rd_f.function_oid = o LIMIT 1), false)"),
     "pg_get_expr": ("e, r", "e::VARCHAR, (e, r, pretty) AS e::VARCHAR"),  # two signatures
     "pg_relation_is_publishable": ("o", "false"),
+    # information_schema._pg_expandarray(arr): one row per element, as (x, n)
+    "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
+                             "lambda i: struct_pack(x := a[i], n := i::INTEGER)))"),
     "pg_get_userbyid": ("o", "'redduck'"),
     "pg_encoding_to_char": ("e", "'UTF8'"),
     "pg_char_to_encoding": ("e", "6"),
@@ -132,7 +135,40 @@ VIEWS = {
 }
 
 
+# Primary keys and unique constraints are indexes in PostgreSQL's catalog (pg_index rows
+# with pg_class rows of relkind 'i'); DuckDB lists only CREATE INDEX ones. Their OIDs are
+# derived from the table's: table_oid * 1000 + 500 + the constraint's index.
+_CONSTRAINT_INDEX_OID = "(table_oid * 1000 + 500 + constraint_index)"
+_CONSTRAINT_INDEXES = ("FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') "
+                       "AND database_name = current_database()")
+
+
+def _pg_index_sql() -> str:
+    return ("SELECT * FROM pg_catalog.pg_index UNION ALL "
+            f"SELECT {_CONSTRAINT_INDEX_OID}, table_oid, len(constraint_column_indexes)::INTEGER, "
+            "len(constraint_column_indexes)::INTEGER, true, constraint_type = 'PRIMARY KEY', false, true, false, "
+            "true, false, true, true, false, list_transform(constraint_column_indexes, lambda c: (c + 1)::INTEGER), "
+            f"NULL::BIGINT[], NULL::BIGINT[], NULL::INTEGER[], NULL::VARCHAR, NULL {_CONSTRAINT_INDEXES}")
+
+
+def _pg_class_sql(con) -> str:
+    cols = con.execute("DESCRIBE pg_catalog.pg_class").fetchall()
+    given = {"oid": _CONSTRAINT_INDEX_OID, "relname": "constraint_name", "relnamespace": "schema_oid",
+             "relkind": "'i'", "relam": "403::BIGINT", "relnatts": "len(constraint_column_indexes)::INTEGER",
+             "relpersistence": "'p'", "relhasindex": "false", "relispartition": "false", "relchecks": "0",
+             "relowner": "10::BIGINT", "reltablespace": "0::BIGINT", "reloftype": "0::BIGINT",
+             "relreplident": "'n'", "relrowsecurity": "false", "relhasrules": "false", "relhastriggers": "false"}
+    def typed(t: str) -> str:
+        return "VARCHAR" if t.strip('"') == "NULL" else t
+
+    select = [f"CAST({given[n]} AS {typed(t)})" if n in given else f"NULL::{typed(t)}" for n, t, *_ in cols]
+    return (f"SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class UNION ALL "
+            f"SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES}")
+
+
 def install_catalog_views(con) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
+    VIEWS["pg_class"] = _pg_class_sql(con)
+    VIEWS["pg_index"] = _pg_index_sql()
     for name, body in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")

@@ -101,9 +101,37 @@ public class JdbcCheck {
             } catch (SQLException e) {
                 check("42P01".equals(e.getSQLState()), "sqlstate " + e.getSQLState());
             }
+            System.out.println("ok errors");
+            // DatabaseMetaData: tables, columns, primary keys, schemas, catalogs
             DatabaseMetaData md = c.getMetaData();
             check(md.getDatabaseProductName().equals("PostgreSQL"), "product " + md.getDatabaseProductName());
-            System.out.println("ok errors");
+            check(md.getDatabaseProductVersion().startsWith("15"), "version " + md.getDatabaseProductVersion());
+            try (Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t + "_meta");
+                s.execute("create table " + t + "_meta (id int primary key, name varchar not null, score double precision)");
+            }
+            try (ResultSet rs = md.getTables(null, "public", t + "_meta", new String[]{"TABLE"})) {
+                check(rs.next() && rs.getString("TABLE_NAME").equals(t + "_meta") && !rs.next(), "getTables");
+            }
+            try (ResultSet rs = md.getColumns(null, "public", t + "_meta", "%")) {
+                StringBuilder names = new StringBuilder();
+                while (rs.next()) {
+                    names.append(rs.getString("COLUMN_NAME")).append(rs.getInt("NULLABLE")).append(",");
+                }
+                check(names.toString().equals("id0,name0,score1,"), "getColumns " + names);
+            }
+            try (ResultSet rs = md.getPrimaryKeys(null, "public", t + "_meta")) {
+                check(rs.next() && rs.getString("COLUMN_NAME").equals("id") && rs.getInt("KEY_SEQ") == 1, "getPrimaryKeys");
+            }
+            boolean sawPublic = false;
+            try (ResultSet rs = md.getSchemas()) {
+                while (rs.next()) sawPublic |= rs.getString(1).equals("public");
+            }
+            check(sawPublic, "getSchemas");
+            try (ResultSet rs = md.getCatalogs()) {
+                check(rs.next(), "getCatalogs");
+            }
+            System.out.println("ok metadata");
         }
     }
 }

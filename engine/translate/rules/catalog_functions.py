@@ -10,6 +10,9 @@ from redduck.engine.catalog.macros import SCHEMA
 
 def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
+        if isinstance(node, exp.Dot) and node.this.name.lower() == "information_schema" and isinstance(
+                node.expression, exp.Anonymous) and node.expression.name.lower() in CATALOG_FUNCTIONS:
+            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.expression)
         if isinstance(node, exp.Anonymous) and node.name.lower() in CATALOG_FUNCTIONS and not isinstance(
                 node.parent, exp.Dot):
             return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node)

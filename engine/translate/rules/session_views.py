@@ -17,9 +17,8 @@ def _cursors_values(ctx) -> exp.Expression:
         return sel
     values = exp.values([exp.tuple_(*[exp.Literal.string(n), exp.Literal.string(st), exp.Boolean(this=h),
                                       exp.Boolean(this=b), exp.Boolean(this=sc), exp.CurrentTimestamp()])
-                         for n, st, h, b, sc in rows])
-    return exp.select(*[exp.column(f"col{i + 1}").as_(c) for i, c in enumerate(_CURSOR_COLUMNS)]).from_(
-        values.as_("v"))
+                         for n, st, h, b, sc in rows], alias="v", columns=_CURSOR_COLUMNS)
+    return exp.select(*[exp.column(c) for c in _CURSOR_COLUMNS]).from_(values)
 
 
 def _database(ctx) -> exp.Expression:
@@ -33,7 +32,28 @@ def _database(ctx) -> exp.Expression:
         f"FROM (VALUES (16384::BIGINT, '{ctx.database.replace(chr(39), '')}')) AS d(oid, datname)", read="duckdb")
 
 
-_SESSION_VIEWS = {"pg_cursors": _cursors_values, "pg_database": _database}
+# settings PostgreSQL reports that clients read from pg_settings (pgjdbc: max_index_keys)
+_EXTRA_SETTINGS = {"max_index_keys": "32", "max_function_args": "100", "block_size": "8192",
+                   "server_version_num": "150004", "default_text_search_config": "pg_catalog.english"}
+
+
+def _settings(ctx) -> exp.Expression:
+    """pg_settings from the session's own settings (DuckDB's would list DuckDB's)."""
+    values = dict(_EXTRA_SETTINGS)
+    values.update({k: str(v) for k, v in ctx.settings.items()})
+    rows = [exp.tuple_(exp.Literal.string(k), exp.Literal.string(v)) for k, v in sorted(values.items())]
+    sel = exp.select(
+        exp.column("name"), exp.column("setting"), exp.null().as_("unit"),
+        exp.Literal.string("Ungrouped").as_("category"), exp.Literal.string("").as_("short_desc"),
+        exp.Literal.string("").as_("extra_desc"), exp.Literal.string("user").as_("context"),
+        exp.Literal.string("string").as_("vartype"), exp.Literal.string("default").as_("source"),
+        exp.null().as_("min_val"), exp.null().as_("max_val"), exp.column("setting").as_("boot_val"),
+        exp.column("setting").as_("reset_val"), exp.false().as_("pending_restart")).from_(
+        exp.values(rows, alias="s", columns=["name", "setting"]))
+    return sel
+
+
+_SESSION_VIEWS = {"pg_cursors": _cursors_values, "pg_database": _database, "pg_settings": _settings}
 
 
 def session_views(tree: exp.Expression, ctx) -> exp.Expression:
