@@ -25,6 +25,18 @@ def providers() -> list[str]:
     return [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in have]
 
 
+def _fast_values(arr) -> np.ndarray:
+    """A column as float64 without copies where Arrow already holds doubles and no NULLs
+    (the scoring hot path: 2,048 rows per call, tens of columns)."""
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1:
+        arr = arr.chunk(0)
+    if isinstance(arr, pa.Array) and arr.null_count == 0 and pa.types.is_float64(arr.type):
+        return np.frombuffer(arr.buffers()[1], dtype=np.float64, count=len(arr), offset=arr.offset * 8)
+    if isinstance(arr, pa.Array) and arr.null_count == 0 and pa.types.is_int32(arr.type):
+        return np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr), offset=arr.offset * 4)
+    return numeric_values(arr)
+
+
 class ModelRuntime:
     def __init__(self, onnx_bytes: bytes, spec: dict, problem: str, labels: list, label_type: pa.DataType) -> None:
         import onnxruntime as ort
@@ -48,7 +60,7 @@ class ModelRuntime:
             n = len(args[self._num_idx[0]])
             num = np.empty((n, len(self._num_idx)), dtype=self.spec.num_dtype)
             for j, i in enumerate(self._num_idx):
-                num[:, j] = numeric_values(args[i])
+                num[:, j] = _fast_values(args[i])
             feeds["num"] = num
         for j, i in enumerate(self._cat_idx):
             feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)

@@ -67,3 +67,17 @@ def test_shapley_efficiency_and_noise_near_zero(trained):
     glob = np.abs(phi).mean(axis=0)
     names = [c.name for c in spec.columns]
     assert glob[names.index("noise")] < 0.25 * max(glob[names.index("x1")], glob[names.index("x2")])
+
+
+def test_max_cells_sample_keeps_every_rare_row():
+    from redduck.engine.ml.worker import infer_problem, sample_max_cells
+    rng = np.random.default_rng(0)
+    y = (rng.random(20000) < 0.01).astype(np.int64)
+    t = pa.table({"x": rng.normal(size=20000), "z": rng.normal(size=20000), "y": y})
+    out = sample_max_cells(t, "y", max_cells=3000, seed=1, stratify=True)
+    assert out.num_rows == 1000
+    assert int(np.sum(out.column("y").to_numpy())) == int(y.sum())
+    assert sample_max_cells(t, "y", max_cells=10**9, seed=1, stratify=True).num_rows == 20000
+    assert infer_problem(pa.array([0, 1, 1]))[0] == "binary"
+    assert infer_problem(pa.array(["a", "b", "c"]))[0] == "multiclass"
+    assert infer_problem(pa.array(np.linspace(0, 1, 100)))[0] == "regression"
