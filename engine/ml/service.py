@@ -60,6 +60,22 @@ class ModelService:
         self._db_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="redduck-train")
         self._register_sql_functions()
+        # \df lists the model functions (they live in DuckDB's system catalog)
+        with self._db_lock:
+            self.db.execute(
+                "CREATE OR REPLACE MACRO redduck_pg.redduck_function_is_visible(o) AS coalesce(("
+                "SELECT (rd_f.schema_name IN ('public', 'main') AND rd_f.database_name = current_database()) "
+                "OR EXISTS (SELECT 1 FROM redduck_ml.models rd_m WHERE rd_f.function_name IN "
+                "(rd_m.function_name, rd_m.prob_function_name, rd_m.function_name || '_probabilities')) "
+                "FROM duckdb_functions() rd_f WHERE rd_f.function_oid = o LIMIT 1), false)")
+            # … under the public schema, where a PostgreSQL user looks for them
+            from ..catalog.macros import VIEWS
+            VIEWS["pg_proc"] = (
+                "SELECT * REPLACE (CASE WHEN EXISTS (SELECT 1 FROM redduck_ml.models rd_m WHERE p.proname IN "
+                "(rd_m.function_name, rd_m.prob_function_name, rd_m.function_name || '_probabilities')) "
+                "THEN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public' LIMIT 1) "
+                "ELSE p.pronamespace END AS pronamespace) FROM pg_catalog.pg_proc p")
+            self.db.execute(f"CREATE OR REPLACE VIEW redduck_pg.pg_proc AS {VIEWS['pg_proc']}")
         for rec in self.registry.all():
             if rec.state in ("TRAINING", "QUEUED"):
                 rec.state, rec.reason = "FAILED", "the server restarted during training"

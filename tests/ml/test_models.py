@@ -71,6 +71,11 @@ def test_function_exists_at_once_and_errors_until_ready(server, cc):
         assert all(a and b for a, b in got)
         info = other.execute("select model_state, function_name from svv_ml_model_info where model_name = 'm_state'").fetchone()
         assert info == ("ready", "m_state_fn")
+        from tests.conftest import psql
+        df = psql(server, "-c", "\\df").stdout
+        assert "m_state_fn " in df and "m_state_fn_prob " in df
+        dt = psql(server, "-c", "\\dt").stdout
+        assert "train_m_state" not in dt and "models" not in dt
         c.execute("drop model m_state")
         with pytest.raises(psycopg.Error):
             other.execute(f"select m_state_fn({ARGS}) from cc limit 1")
