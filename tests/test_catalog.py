@@ -23,6 +23,7 @@ def test_psql_describe_commands(server):
     for col in ("id", "name", "price"):
         assert f" {col} " in d
     assert "not null" in d and "'x'" in d and "cat_items_price" in d
+    assert "| integer " in d and "| double precision" in d and "PRIMARY KEY" in d
     assert "cat_view" in psql(server, "-c", "\\dv").stdout
     assert server.dbname in psql(server, "-c", "\\l").stdout
     assert "public" in psql(server, "-c", "\\dn").stdout

@@ -40,6 +40,19 @@ _MACROS = {
                                          "WHERE rd_f.function_oid = o LIMIT 1), false)"),
     "pg_get_expr": ("e, r", "e::VARCHAR, (e, r, pretty) AS e::VARCHAR"),  # two signatures
     "pg_relation_is_publishable": ("o", "false"),
+    # PostgreSQL's names for the built-in types, as \d and JDBC show them
+    "format_type": ("o, m", "CASE o WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 20 THEN 'bigint' "
+                            "WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
+                            "WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' WHEN 1043 THEN 'character varying' "
+                            "WHEN 1042 THEN 'character' WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone' "
+                            "WHEN 1114 THEN 'timestamp without time zone' WHEN 1184 THEN 'timestamp with time zone' "
+                            "WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' WHEN 114 THEN 'json' WHEN 3802 THEN 'jsonb' "
+                            "WHEN 1700 THEN CASE WHEN m IS NULL OR m < 0 THEN 'numeric' "
+                            # PostgreSQL's typmod is ((p << 16) | s) + 4; DuckDB's pg_attribute says p * 1000 + s
+                            "WHEN m >= 65540 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' "
+                            "ELSE 'numeric(' || (m // 1000) || ',' || (m % 1000) || ')' END "
+                            "ELSE coalesce((SELECT rd_t.typname FROM pg_catalog.pg_type rd_t WHERE rd_t.oid = o LIMIT 1), "
+                            "'???') END"),
     # information_schema._pg_expandarray(arr): one row per element, as (x, n)
     "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
                              "lambda i: struct_pack(x := a[i], n := i::INTEGER)))"),
