@@ -8,7 +8,7 @@ import pyarrow.compute  # noqa: F401
 
 from redduck.protocol import types as T
 from redduck.protocol.codecs import values
-from redduck.protocol.codecs.arrow_binary import encode_binary_array
+from redduck.protocol.codecs.arrow_binary import encode_binary_array, framed_fixed
 from redduck.protocol.codecs.arrow_text import encode_text_array
 from redduck.protocol.codecs.copy_format import copy_out_rows
 from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
@@ -47,9 +47,13 @@ def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UT
     out = []
     for piece in pieces:
         if isinstance(piece, pa.RecordBatch):
-            cols = [encode_binary_array(a, o) if f == 1 else encode_text_array(a, o, tz)
-                    for a, o, f in zip(piece.columns, oids, formats)]
-            out.append(encode_datarows(cols, piece.num_rows))
+            cols, framed = [], []
+            for a, o, f in zip(piece.columns, oids, formats):
+                pre = framed_fixed(a, o) if f == 1 else None
+                framed.append(pre is not None)
+                cols.append(pre if pre is not None else
+                            encode_binary_array(a, o) if f == 1 else encode_text_array(a, o, tz))
+            out.append(encode_datarows(cols, piece.num_rows, framed))
         else:
             encoders = [_python_encoder(o, f, tz) for o, f in zip(oids, formats)]
             out.append(encode_rows_python(piece, encoders))

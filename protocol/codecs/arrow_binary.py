@@ -39,6 +39,33 @@ def _numbers(arr: pa.Array, dtype: str) -> np.ndarray:
     return filled.to_numpy(zero_copy_only=False).astype(dtype)
 
 
+def framed_fixed(arr: pa.Array, oid: int) -> pa.Array | None:
+    """A fixed-width column without NULLs, already framed for DataRow: each value as
+    int32 length + bytes, in one NumPy pass (halves the work of joining a row)."""
+    t = arr.type
+    if arr.null_count or pa.types.is_dictionary(t):
+        return None
+    if oid in _FIXED and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+        vals = _numbers(arr, _FIXED[oid])
+    elif oid in (T.TIMESTAMP, T.TIMESTAMPTZ) and pa.types.is_timestamp(t):
+        us = arr.cast(pa.timestamp("us", t.tz)).cast(pa.int64())
+        vals = (_numbers(us, "i8") - _US_2000).astype(">i8")
+    elif oid == T.DATE and pa.types.is_date32(t):
+        vals = (_numbers(arr.cast(pa.int32()), "i8") - _DAYS_2000).astype(">i4")
+    elif oid == T.BOOL and pa.types.is_boolean(t):
+        vals = _numbers(arr, "u1")
+    else:
+        return None
+    n = len(vals)
+    raw = np.ascontiguousarray(vals).view(np.uint8).reshape(n, -1)
+    w = raw.shape[1]
+    out = np.empty((n, 4 + w), dtype=np.uint8)
+    out[:, :4] = np.frombuffer(np.array([w], ">i4").tobytes(), np.uint8)
+    out[:, 4:] = raw
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 + w), n, [None, pa.py_buffer(out.tobytes())]).cast(
+        pa.binary())
+
+
 def encode_binary_array(arr: pa.Array, oid: int) -> pa.Array:
     t = arr.type
     if pa.types.is_dictionary(t):

@@ -20,15 +20,20 @@ def _int32_column(v: np.ndarray) -> pa.Array:
     return pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(v), [None, pa.py_buffer(raw.tobytes())]).cast(pa.binary())
 
 
-def encode_datarows(columns: list[pa.Array], num_rows: int) -> bytes:
-    """All DataRows of one batch: 'D', int32 length, int16 count, then (int32 len, bytes)…"""
+def encode_datarows(columns: list[pa.Array], num_rows: int, framed: list[bool] | None = None) -> bytes:
+    """All DataRows of one batch: 'D', int32 length, int16 count, then (int32 len, bytes)….
+    A column marked `framed` already carries its int32 length before each value."""
     if num_rows == 0:
         return b""
     ncols = len(columns)
     parts = []
     total = np.full(num_rows, 4 + 2, dtype=np.int64)
-    for col in columns:
+    for i, col in enumerate(columns):
         lengths = _lengths(col)
+        if framed and framed[i]:
+            total += lengths
+            parts.append(col)
+            continue
         total += 4 + np.maximum(lengths, 0)
         parts.append(_int32_column(lengths))
         parts.append(col.fill_null(b"") if col.null_count else col)

@@ -92,3 +92,14 @@ def test_datarows_vectorized_equal_per_row():
     assert rows == [DataRow((b"1", b"x")), DataRow((None, b"")), DataRow((b"333", None))]
     py = encode_rows_python([(1, "x"), (None, ""), (333, None)], [lambda v: str(v).encode()] * 2)
     assert py == data
+
+
+def test_framed_fixed_columns_give_the_same_datarows():
+    from redduck.protocol.codecs.arrow_binary import framed_fixed
+    a = pa.array([1, 2, 3], pa.int32())
+    ts = pa.array([dt.datetime(2020, 1, 1), dt.datetime(2021, 5, 6, 7, 8, 9), dt.datetime(1999, 1, 1)], pa.timestamp("us"))
+    s = pa.array(["x", "yy", ""], pa.string())
+    plain = [encode_binary_array(a, T.INT4), encode_binary_array(ts, T.TIMESTAMP), encode_binary_array(s, T.TEXT)]
+    framed = [framed_fixed(a, T.INT4), framed_fixed(ts, T.TIMESTAMP), encode_binary_array(s, T.TEXT)]
+    assert encode_datarows(plain, 3) == encode_datarows(framed, 3, [True, True, False])
+    assert framed_fixed(pa.array([1, None], pa.int32()), T.INT4) is None
