@@ -204,3 +204,24 @@ def test_parameter_status_and_settings(server):
         assert c.info.parameter_status("TimeZone") == "Europe/Paris"
         assert c.execute("select current_setting('TimeZone')").fetchone()[0] == "Europe/Paris"
         assert c.execute("select pg_backend_pid()").fetchone()[0] == c.info.backend_pid
+
+
+def test_duckdb_types_map_to_postgres_oids(conn):
+    conn.execute("drop type if exists mood")
+    conn.execute("create type mood as enum ('sad', 'happy')")
+    cur = conn.execute("select 12345678901234567890::hugeint as h, 18446744073709551615::ubigint as u, "
+                       "{'a': 1, 'b': 'x'} as s, [1, 2, NULL]::int[] as l, [{'k': 1}] as ls, "
+                       "'happy'::mood as e, '{\"j\": [1, 2]}'::json as j")
+    oids = [d.type_code for d in cur.description]
+    assert oids == [1700, 1700, 114, 1007, 114, 25, 114]
+    row = cur.fetchone()
+    assert row[0] == 12345678901234567890 and row[1] == 18446744073709551615
+    assert row[2] == {"a": 1, "b": "x"} and row[3] == [1, 2, None] and row[4] == [{"k": 1}]
+    assert row[5] == "happy" and row[6] == {"j": [1, 2]}
+
+
+def test_json_and_jsonb_parameters(conn):
+    from psycopg.types.json import Json, Jsonb
+    conn.execute("create table js(a json)")
+    conn.execute("insert into js values (%s), (%s)", (Json({"x": 1}), Jsonb([1, "two"])))
+    assert [r[0] for r in conn.execute("select a from js").fetchall()] == [{"x": 1}, [1, "two"]]

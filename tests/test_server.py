@@ -235,3 +235,22 @@ def test_row_description_names_the_source_table(server):
     assert [(f.name, f.table_oid, f.column_number) for f in desc.fields] == [
         ("b", oid, 2), ("a", oid, 1), ("?column?", 0, 0)]
     s.close()
+
+
+def test_settings_from_environment_and_connection_limit(tmp_path):
+    from tests.serverproc import ServerProcess
+    srv = ServerProcess(str(tmp_path / "envdb.duckdb"), env={"REDDUCK_MAX_CONNECTIONS": "2",
+                                                             "REDDUCK_DATABASE_NAME": "envname"})
+    srv.start()
+    try:
+        a = psycopg.connect(srv.dsn(dbname="envname"))
+        b = psycopg.connect(srv.dsn(dbname="envname"))
+        with pytest.raises(psycopg.OperationalError, match="too many clients"):
+            psycopg.connect(srv.dsn(dbname="envname"))
+        assert a.execute("select current_database()").fetchone()[0] == "envname"
+        b.close()
+        with psycopg.connect(srv.dsn(dbname="envname")) as c:  # a slot is free again
+            assert c.execute("select 1").fetchone()[0] == 1
+        a.close()
+    finally:
+        srv.stop()
