@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 from .. import types as T
 from . import values
 from .arrow_text import to_binary
+from .datarow import rows_of_equal_width
 
 _US_2000 = 946_684_800_000_000  # 2000-01-01 in Unix microseconds
 _DAYS_2000 = 10_957
@@ -21,9 +22,7 @@ def fixed_width(np_values: np.ndarray, validity: pa.Buffer | None, null_count: i
     n = len(np_values)
     raw = np.ascontiguousarray(np_values).view(np.uint8)
     w = raw.size // n if n else 1
-    fsb = pa.FixedSizeBinaryArray.from_buffers(pa.binary(w), n, [validity, pa.py_buffer(raw.tobytes())],
-                                               null_count=null_count)
-    return fsb.cast(pa.binary())
+    return rows_of_equal_width(raw.reshape(n, w) if n else raw.reshape(0, 1), validity, null_count)
 
 
 def _validity(arr: pa.Array):
@@ -62,8 +61,7 @@ def framed_fixed(arr: pa.Array, oid: int) -> pa.Array | None:
     out = np.empty((n, 4 + w), dtype=np.uint8)
     out[:, :4] = np.frombuffer(np.array([w], ">i4").tobytes(), np.uint8)
     out[:, 4:] = raw
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 + w), n, [None, pa.py_buffer(out.tobytes())]).cast(
-        pa.binary())
+    return rows_of_equal_width(out)
 
 
 def encode_binary_array(arr: pa.Array, oid: int) -> pa.Array:
