@@ -10,7 +10,6 @@ import asyncio
 import enum
 import logging
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 
 from redduck.protocol import messages as M
@@ -22,11 +21,10 @@ from redduck.protocol.errors import (ADMIN_SHUTDOWN, FEATURE_NOT_SUPPORTED, INTE
                                      INVALID_SQL_STATEMENT_NAME, PROTOCOL_VIOLATION, QUERY_CANCELED,
                                      PgError, ProtocolError)
 
+from .copy_pipe import CopyPipe
 from .encode import column_formats, encode_copy_pieces, encode_pieces
 
 log = logging.getLogger("redduck.session")
-
-COPY_SPOOL_BYTES = 16 << 20
 
 
 class SessionState(enum.Enum):
@@ -59,7 +57,8 @@ class Portal:
 @dataclass
 class CopyIn:
     target: object
-    spool: object
+    pipe: object                  # CopyPipe the decoder reads while data arrives
+    job: object                   # the decoding/inserting future
     result_after: list = field(default_factory=list)  # remaining statements of a simple query
     extended: bool = False
 
@@ -422,14 +421,20 @@ class Session:
             self.send_notice(n)
         target = result.copy_in
         fmt = 1 if target.options.format == "binary" else 0
-        self.copy = CopyIn(target, tempfile.SpooledTemporaryFile(max_size=COPY_SPOOL_BYTES), rest, extended)
+        from redduck.engine.copy_exec import finish_copy_in
+        pipe = CopyPipe()
+        job = asyncio.ensure_future(self.run(finish_copy_in, self.engine, target, pipe))
+        job.add_done_callback(pipe.reader_done)
+        self.copy = CopyIn(target, pipe, job, rest, extended)
         self.state = SessionState.COPY_IN
         self.send(M.CopyInResponse(fmt, tuple([fmt] * len(target.columns))))
 
     async def _copy_message(self, msg, flush) -> None:
         cp = self.copy
         if isinstance(msg, M.CopyData):
-            cp.spool.write(msg.data)
+            cp.pipe.write_chunk(msg.data)
+            if cp.pipe.full():  # the decoder is behind: wait for it without blocking the loop
+                await asyncio.get_running_loop().run_in_executor(None, cp.pipe.wait_not_full)
             return
         if isinstance(msg, (M.Flush, M.Sync)):
             return  # allowed during COPY, ignored
@@ -437,29 +442,27 @@ class Session:
         self.copy = None
         failed = False
         if isinstance(msg, M.CopyDone):
-            cp.spool.seek(0)
-            from redduck.engine.copy_exec import finish_copy_in
+            cp.pipe.finish()
             try:
-                result = await self.run(finish_copy_in, self.engine, cp.target, cp.spool)
+                result = await cp.job
                 for n in result.notices:
                     self.send_notice(n)
                 self.send(M.CommandComplete(result.tag))
             except PgError as e:
                 failed = True
                 self.send_error(e)
-            finally:
-                cp.spool.close()
-        elif isinstance(msg, M.CopyFail):
-            cp.spool.close()
+        else:
+            reason = (f"COPY from stdin failed: {msg.reason}" if isinstance(msg, M.CopyFail) else
+                      f"unexpected message type 0x{msg.type_byte.hex()} during COPY from stdin")
+            cp.pipe.abort(reason)
+            try:
+                await cp.job
+            except Exception:  # the decoder stops on the abort; nothing is kept
+                pass
             failed = True
             if self.engine.tx == "T":
                 self.engine.tx = "E"
-            self.send_error(PgError(QUERY_CANCELED, f"COPY from stdin failed: {msg.reason}"))
-        else:
-            cp.spool.close()
-            failed = True
-            self.send_error(PgError(PROTOCOL_VIOLATION,
-                                    f"unexpected message type 0x{msg.type_byte.hex()} during COPY from stdin"))
+            self.send_error(PgError(QUERY_CANCELED if isinstance(msg, M.CopyFail) else PROTOCOL_VIOLATION, reason))
         if cp.extended:
             if failed:
                 self.state = SessionState.FAILED_AWAIT_SYNC
@@ -607,7 +610,7 @@ class Session:
                 p.result.rows.close()
         self.portals.clear()
         if self.copy is not None:
-            self.copy.spool.close()
+            self.copy.pipe.abort("the client went away during COPY")
             self.copy = None
         if self.engine is not None:
             eng = self.engine
