@@ -96,8 +96,6 @@ def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=No
         return PgError(E.QUERY_CANCELED, "canceling statement due to user request")
     first, _, rest = raw.partition("\n")
     message = _PREFIX.sub("", first).strip()
-    if code in (E.SYNTAX_ERROR,) and message.startswith("syntax error"):
-        message = message
     hint = None
     detail = rest.split("\nLINE ")[0].strip() or None
     if detail and detail.startswith("Did you mean"):

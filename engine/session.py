@@ -503,12 +503,11 @@ class EngineSession:
         self._detach_all()
         self.cursor.execute(f"SET search_path = '{','.join(schemas)}'")
 
-    def reset_setting(self, name: str) -> Result:
+    def reset_setting(self, name: str, tag: str = "RESET") -> Result:
         change = self.settings.reset(name)
         if Settings.canonical(name) == "search_path":
             self._apply_search_path(change.value)
-        return Result(tag="RESET" if True else "SET",
-                      parameter_status={change.name: change.value} if change.reported else {})
+        return Result(tag=tag, parameter_status={change.name: change.value} if change.reported else {})
 
     def reset_all(self) -> Result:
         status = {c.name: c.value for c in self.settings.reset_all() if c.reported}

@@ -207,7 +207,7 @@ class Session:
         params = msg.parameters
         unknown = [k for k in params if k.startswith("_pq_.")]
         if msg.version & 0xFFFF or unknown:
-            body = (M.int32(0) if hasattr(M, "int32") else b"")
+            # NegotiateProtocolVersion: we speak 3.0 and none of the _pq_ options
             from redduck.protocol.buffers import cstr, frame, int32
             self.send_raw(frame(b"v", int32(0) + int32(len(unknown)) + b"".join(cstr(u) for u in unknown)))
         self.user = params.get("user", "")

@@ -32,7 +32,6 @@ def test_psql_describe_commands(server):
 
 
 def test_reg_casts_and_lookups(conn):
-    setup_schema_conn = conn
     conn.execute("create table if not exists cat_oids(a int)")
     oid = conn.execute("select 'cat_oids'::regclass::oid").fetchone()[0]
     assert oid > 0

@@ -57,7 +57,7 @@ def _set(ts):
     if ts.at_end():
         raise ts.error("syntax error at end of input", at_end=True)
     if ts.word() == "DEFAULT" and len(ts.tokens) - ts.i == 1:
-        return UtilityPlan(lambda s, p: s.reset_setting(name), tag="SET")
+        return UtilityPlan(lambda s, p: s.reset_setting(name, tag="SET"), tag="SET")
     value = _value_text(ts)
     return UtilityPlan(lambda s, p: s.set_setting(name, value, local=local), tag="SET",
                        inline=name.lower() != "search_path")
