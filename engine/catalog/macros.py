@@ -40,6 +40,9 @@ _MACROS = {
                                          "WHERE rd_f.function_oid = o LIMIT 1), false)"),
     "pg_get_expr": ("e, r", "e::VARCHAR, (e, r, pretty) AS e::VARCHAR"),  # two signatures
     "pg_relation_is_publishable": ("o", "false"),
+    # returns the value like PostgreSQL's; the setting itself is not changed (asyncpg only
+    # toggles jit with it, which redduck does not have)
+    "set_config": ("n, v, is_local", "v"),
     # PostgreSQL's names for the built-in types, as \d and JDBC show them
     "format_type": ("o, m", "CASE o WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 20 THEN 'bigint' "
                             "WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
@@ -107,6 +110,9 @@ VIEWS = {
     "pg_class": "SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
+    "pg_range": "SELECT NULL::BIGINT AS rngtypid, NULL::BIGINT AS rngsubtype, NULL::BIGINT AS rngmultitypid, "
+                "NULL::BIGINT AS rngcollation, NULL::BIGINT AS rngsubopc, NULL::VARCHAR AS rngcanonical, "
+                "NULL::VARCHAR AS rngsubdiff WHERE false",
     "pg_policy": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, "
                  "NULL::VARCHAR AS polcmd, NULL::BOOLEAN AS polpermissive, NULL::BIGINT[] AS polroles, "
                  "NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false",
