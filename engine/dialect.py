@@ -1,6 +1,7 @@
 """The redduck dialect: PostgreSQL's, read by sqlglot, generated as DuckDB."""
 from __future__ import annotations
 
+from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokenizer_core import TokenizerCore
@@ -21,6 +22,14 @@ class _PgTokenizerCore(TokenizerCore):
 
 class Redduck(Postgres):
     """PostgreSQL as clients write it. Model statements have their own parser (engine.ml)."""
+
+    class Parser(Postgres.Parser):
+        def _parse_types(self, *args, **kwargs):
+            # sqlglot stops at `oid[]` (asyncpg's `any($1::oid[])`): an array of OIDs is BIGINT[]
+            t = super()._parse_types(*args, **kwargs)
+            if isinstance(t, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+                return exp.DataType.build("BIGINT[]")
+            return t
 
     class Tokenizer(Postgres.Tokenizer):
         # sqlglot folds everything after SHOW/EXECUTE/FETCH… into one string token;

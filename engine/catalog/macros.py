@@ -185,9 +185,44 @@ def _pg_class_sql(con) -> str:
             f"SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES}")
 
 
+def _pg_type_sql(con) -> str:
+    """DuckDB's pg_type with typelem/typarray/typdelim filled in, plus PostgreSQL's array
+    types (_int4 …), which clients such as asyncpg look up to build array codecs."""
+    from redduck.protocol import types as T
+    cols = con.execute("DESCRIBE pg_catalog.pg_type").fetchall()
+
+    def typed(t: str) -> str:
+        return "VARCHAR" if t.strip('"') == "NULL" else t
+
+    arrays = {t.oid: t.array_oid for t in T.BY_OID.values() if t.array_oid}
+    arr_case = "CASE oid " + " ".join(f"WHEN {o} THEN {a}" for o, a in arrays.items()) + " ELSE 0 END"
+    base = {"typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": arr_case, "typbasetype": "0",
+            "typtypmod": "-1", "typndims": "0", "typnotnull": "false", "typcollation": "0"}
+    select_base = [f"CAST({base[n]} AS {typed(t) if typed(t) != 'VARCHAR' or n == 'typdelim' else 'BIGINT'}) AS {n}"
+                   if n in base else n for n, t, *_ in cols]
+    ns = "(SELECT typnamespace FROM pg_catalog.pg_type WHERE oid = 23 LIMIT 1)"
+    arr_given = {"oid": "a.aoid", "typname": "'_' || a.ename", "typnamespace": ns, "typowner": "10",
+                 "typlen": "-1", "typbyval": "false", "typtype": "'b'", "typcategory": "'A'",
+                 "typispreferred": "false", "typisdefined": "true", "typdelim": "','", "typrelid": "0",
+                 "typelem": "a.eoid", "typarray": "0", "typalign": "'i'", "typstorage": "'x'",
+                 "typbasetype": "0", "typtypmod": "-1", "typndims": "0", "typnotnull": "false",
+                 "typcollation": "0"}
+    types_of = {n: t for n, t, *_ in cols}
+    select_arr = []
+    for n, t, *_ in cols:
+        tt = typed(t)
+        if n in base and tt == "VARCHAR" and n != "typdelim":
+            tt = "BIGINT"
+        select_arr.append(f"CAST({arr_given[n]} AS {tt})" if n in arr_given else f"NULL::{tt}")
+    values = ", ".join(f"({t.array_oid}, {t.oid}, '{t.name}')" for t in T.BY_OID.values() if t.array_oid)
+    return (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type UNION ALL "
+            f"SELECT {', '.join(select_arr)} FROM (VALUES {values}) AS a(aoid, eoid, ename)")
+
+
 def install_catalog_views(con) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
     VIEWS["pg_class"] = _pg_class_sql(con)
+    VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
     for name, body in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
