@@ -25,10 +25,10 @@ class Redduck(Postgres):
 
     class Parser(Postgres.Parser):
         def _parse_types(self, *args, **kwargs):
-            # sqlglot stops at `oid[]` (asyncpg's `any($1::oid[])`): an array of OIDs is BIGINT[]
+            # sqlglot stops at `oid[]` (asyncpg's `any($1::oid[])`): OIDs are UINTEGER here
             t = super()._parse_types(*args, **kwargs)
             if isinstance(t, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
-                return exp.DataType.build("BIGINT[]")
+                return exp.DataType.build("UINTEGER[]", dialect="duckdb")
             return t
 
     class Tokenizer(Postgres.Tokenizer):

@@ -18,7 +18,7 @@ _CAST_OIDS = {"INT": T.INT4, "INTEGER": T.INT4, "INT4": T.INT4, "BIGINT": T.INT8
               "TIMESTAMP": T.TIMESTAMP, "TIMESTAMPTZ": T.TIMESTAMPTZ, "DECIMAL": T.NUMERIC,
               "NUMERIC": T.NUMERIC, "JSON": T.JSON, "JSONB": T.JSONB, "UUID": T.UUID, "BYTEA": T.BYTEA,
               "VARBINARY": T.BYTEA, "BLOB": T.BYTEA, "INTERVAL": T.INTERVAL, "TIME": T.TIME,
-              "CHAR": T.BPCHAR, "DOUBLE PRECISION": T.FLOAT8}
+              "CHAR": T.BPCHAR, "DOUBLE PRECISION": T.FLOAT8, "UINTEGER": T.OID, "UINT": T.OID}
 
 _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Add, exp.Sub, exp.Mul, exp.Div,
             exp.Like, exp.ILike, exp.Is, exp.NullSafeEQ, exp.NullSafeNEQ)

@@ -7,7 +7,9 @@ from redduck.protocol import types as T
 
 _SCALAR = {
     "BOOLEAN": T.BOOL, "TINYINT": T.INT2, "SMALLINT": T.INT2, "UTINYINT": T.INT2,
-    "INTEGER": T.INT4, "USMALLINT": T.INT4, "BIGINT": T.INT8, "UINTEGER": T.INT8,
+    "INTEGER": T.INT4, "USMALLINT": T.INT4, "BIGINT": T.INT8,
+    # PostgreSQL's oid is an unsigned 32-bit integer: the catalog's OID columns are UINTEGER
+    "UINTEGER": T.OID,
     "UBIGINT": T.NUMERIC, "HUGEINT": T.NUMERIC, "UHUGEINT": T.NUMERIC, "VARINT": T.NUMERIC,
     "BIGNUM": T.NUMERIC,
     "FLOAT": T.FLOAT4, "DOUBLE": T.FLOAT8, "VARCHAR": T.TEXT, "DATE": T.DATE, "TIME": T.TIME,

@@ -110,3 +110,18 @@ def test_errors_keep_connection(server):
         finally:
             await c.close()
     run(main())
+
+
+def test_array_columns_and_parameters(server):
+    """asyncpg introspects array types through pg_type (its recursive INTRO_LOOKUP_TYPES)."""
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("create table ap_arr(a int[], b text[])")
+            await c.execute("insert into ap_arr values ($1, $2)", [1, None, 3], ["x", "y z"])
+            row = await c.fetchrow("select a, b from ap_arr")
+            assert row["a"] == [1, None, 3] and row["b"] == ["x", "y z"]
+            assert await c.fetchval("select count(*) from ap_arr where 3 = any(a)") == 1
+        finally:
+            await c.close()
+    run(main())

@@ -110,7 +110,11 @@ VIEWS = {
     "pg_class": "SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
-    "pg_range": "SELECT NULL::BIGINT AS rngtypid, NULL::BIGINT AS rngsubtype, NULL::BIGINT AS rngmultitypid, "
+    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace "
+                    "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
+    "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid) "
+                    "FROM pg_catalog.pg_attribute",
+    "pg_range": "SELECT NULL::UINTEGER AS rngtypid, NULL::UINTEGER AS rngsubtype, NULL::UINTEGER AS rngmultitypid, "
                 "NULL::BIGINT AS rngcollation, NULL::BIGINT AS rngsubopc, NULL::VARCHAR AS rngcanonical, "
                 "NULL::VARCHAR AS rngsubdiff WHERE false",
     "pg_policy": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, "
@@ -196,24 +200,30 @@ def _pg_type_sql(con) -> str:
 
     arrays = {t.oid: t.array_oid for t in T.BY_OID.values() if t.array_oid}
     arr_case = "CASE oid " + " ".join(f"WHEN {o} THEN {a}" for o, a in arrays.items()) + " ELSE 0 END"
-    base = {"typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": arr_case, "typbasetype": "0",
+    # built-in types live in DuckDB's system catalog, whose schema pg_namespace does not list:
+    # they belong to pg_catalog (OID 11), as in PostgreSQL
+    base = {"typnamespace": "CASE WHEN typnamespace IN (SELECT oid FROM pg_catalog.pg_namespace) "
+                            "THEN typnamespace ELSE 11 END",
+            "typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": arr_case, "typbasetype": "0",
             "typtypmod": "-1", "typndims": "0", "typnotnull": "false", "typcollation": "0"}
-    select_base = [f"CAST({base[n]} AS {typed(t) if typed(t) != 'VARCHAR' or n == 'typdelim' else 'BIGINT'}) AS {n}"
-                   if n in base else n for n, t, *_ in cols]
-    ns = "(SELECT typnamespace FROM pg_catalog.pg_type WHERE oid = 23 LIMIT 1)"
+    oid_cols = {"oid", "typnamespace", "typrelid", "typelem", "typarray", "typbasetype", "typcollation"}
+    def col_type(n: str, t: str) -> str:
+        if n in oid_cols:
+            return "UINTEGER"  # reported as oid, as PostgreSQL types these columns
+        if t.strip('"') == "NULL":  # DuckDB leaves these untyped: numbers, but typdelim
+            return "VARCHAR" if n in ("typdelim", "typalign", "typstorage", "typdefault") else "BIGINT"
+        return t
+
+    select_base = [f"CAST({base[n] if n in base else n} AS {col_type(n, t)}) AS {n}" for n, t, *_ in cols]
+    ns = "11"
     arr_given = {"oid": "a.aoid", "typname": "'_' || a.ename", "typnamespace": ns, "typowner": "10",
                  "typlen": "-1", "typbyval": "false", "typtype": "'b'", "typcategory": "'A'",
                  "typispreferred": "false", "typisdefined": "true", "typdelim": "','", "typrelid": "0",
                  "typelem": "a.eoid", "typarray": "0", "typalign": "'i'", "typstorage": "'x'",
                  "typbasetype": "0", "typtypmod": "-1", "typndims": "0", "typnotnull": "false",
                  "typcollation": "0"}
-    types_of = {n: t for n, t, *_ in cols}
-    select_arr = []
-    for n, t, *_ in cols:
-        tt = typed(t)
-        if n in base and tt == "VARCHAR" and n != "typdelim":
-            tt = "BIGINT"
-        select_arr.append(f"CAST({arr_given[n]} AS {tt})" if n in arr_given else f"NULL::{tt}")
+    select_arr = [f"CAST({arr_given[n]} AS {col_type(n, t)})" if n in arr_given else f"NULL::{col_type(n, t)}"
+                  for n, t, *_ in cols]
     values = ", ".join(f"({t.array_oid}, {t.oid}, '{t.name}')" for t in T.BY_OID.values() if t.array_oid)
     return (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type UNION ALL "
             f"SELECT {', '.join(select_arr)} FROM (VALUES {values}) AS a(aoid, eoid, ename)")

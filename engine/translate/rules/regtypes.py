@@ -75,7 +75,7 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
             return node
         kind = _reg_kind(node.to)
         if kind == "OID":
-            return exp.cast(node.this, "BIGINT")
+            return exp.cast(node.this, exp.DataType.build("UINTEGER", dialect="duckdb"))
         if kind not in _REG:
             # reg* read as text: the object's name
             inner = node.this
