@@ -27,7 +27,8 @@ _MACROS = {
     "redduck_regclass": ("name", "coalesce(to_regclass(name), error('relation \"' || name || '\" does not exist'))"),
     "redduck_regtype": ("name", "coalesce(to_regtype(name), error('type \"' || name || '\" does not exist'))"),
     "redduck_regnamespace": ("name", "coalesce(to_regnamespace(name), error('schema \"' || name || '\" does not exist'))"),
-    "redduck_regproc": ("name", "coalesce(to_regproc(name), error('function \"' || name || '\" does not exist'))"),
+    # PostgreSQL's internal functions (array_in …) are not in DuckDB's pg_proc: no match, not an error
+    "redduck_regproc": ("name", "coalesce(to_regproc(name), 0)"),
     "redduck_regclass_name": ("o", "coalesce((SELECT relname FROM pg_catalog.pg_class WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_regtype_name": ("o", "coalesce((SELECT typname FROM pg_catalog.pg_type WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_regnamespace_name": ("o", "coalesce((SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = o LIMIT 1), o::VARCHAR)"),
