@@ -16,8 +16,7 @@ from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILE
                                      PgError)
 
 from .errors import from_duckdb
-from .result import Column, Result
-from .rowsource import RowSource
+from .result import Result
 from .types import oid_of
 
 _BATCH_VIEW = "__redduck_copy_batch"

@@ -1,7 +1,6 @@
 """The Engine: one DuckDB database, shared by every session, plus the model layer."""
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import threading
@@ -113,5 +112,3 @@ class Engine:
         self.checkpoint()
         self.db.close()
 
-
-_pids = itertools.count(1000)

@@ -25,8 +25,7 @@ class StatementText:
 def tokenize(sql: str) -> list[Token]:
     try:
         return _DIALECT.tokenize(sql)
-    except TokenError as e:
-        msg = str(e)
+    except TokenError:
         pos = 0
         for quote in ("'", '"', "$$"):
             idx = sql.rfind(quote)

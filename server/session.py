@@ -16,7 +16,7 @@ from redduck.protocol import messages as M
 from redduck.protocol import types as T
 from redduck.protocol.codecs import values
 from redduck.protocol.codecs.copy_format import encode_copy_header, BINARY_TRAILER
-from redduck.protocol.errors import (ADMIN_SHUTDOWN, FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
+from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
                                      INVALID_CATALOG_NAME, INVALID_CURSOR_NAME,
                                      INVALID_SQL_STATEMENT_NAME, PROTOCOL_VIOLATION, QUERY_CANCELED,
                                      PgError, ProtocolError)

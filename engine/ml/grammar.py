@@ -123,7 +123,6 @@ class ModelParser(Redduck.Parser):
 
     def _parse_create_model(self) -> CreateModel:
         sql = self.sql
-        first = self._curr
         name = self._name()
         schema = None
         if self._match(TokenType.DOT):

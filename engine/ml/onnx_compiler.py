@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from .features import CATEGORY, DATETIME, SQUARE_CAP, FeatureSpec
+from .features import DATETIME, SQUARE_CAP, FeatureSpec
 from .trainer import TrainedNet
 
 OPSET = 19

@@ -78,7 +78,7 @@ def sample_max_cells(table: pa.Table, target: str, max_cells: int, seed: int, st
 def run(job_dir: str) -> None:
     from . import metrics as MX
     from .explainer import explain
-    from .features import FeatureSpec, fit, raw_inputs, transform_inputs
+    from .features import fit, raw_inputs, transform_inputs
     from .metrics import METRIC_NAMES
     from .onnx_compiler import compile_model
     from .trainer import TrainConfig, fit as fit_net, forward_numpy

@@ -5,7 +5,7 @@ from sqlglot.tokens import TokenType
 
 from redduck.protocol import types as T
 
-from ..result import Column, Result
+from ..result import Column
 from ..settings import display
 from . import register
 from .base import UtilityPlan

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, PgError
 
-from ..result import Result
 from . import register
 from .base import UtilityPlan
 

@@ -96,7 +96,10 @@ def _timestamps(arr: pa.Array, tz: str) -> pa.Array:
 
 
 def _bytea(arr: pa.Array) -> pa.Array:
+    """'\\x' + hex of every value, with NumPy on the data buffer."""
     arr = to_binary(arr)
+    if arr.offset:
+        arr = pa.concat_arrays([arr])  # a zero-offset copy keeps the buffer arithmetic simple
     n = len(arr)
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4)
     start, end = int(offsets[0]), int(offsets[-1])
@@ -113,10 +116,10 @@ def _bytea(arr: pa.Array) -> pa.Array:
         hexd = _HEX[data]
         out[pos] = hexd[:, 0]
         out[pos + 1] = hexd[:, 1]
-    return pa.Array.from_buffers(pa.large_binary(), n, [arr.buffers()[0] if arr.null_count else None,
-                                                         pa.py_buffer(new_off.tobytes()), pa.py_buffer(out.tobytes())],
-                                 null_count=arr.null_count, offset=0).cast(pa.binary()) if arr.offset == 0 else \
-        pa.array([None if v is None else "\\x" + v.hex() for v in arr.to_pylist()], pa.string())
+    validity = arr.buffers()[0] if arr.null_count else None
+    return pa.Array.from_buffers(pa.large_binary(), n, [validity, pa.py_buffer(new_off.tobytes()),
+                                                        pa.py_buffer(out.tobytes())],
+                                 null_count=arr.null_count).cast(pa.binary())
 
 
 def _per_value(arr: pa.Array, oid: int) -> pa.Array:

@@ -14,7 +14,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .. import types as T
 from ..errors import BAD_COPY_FILE_FORMAT, INVALID_TEXT_REPRESENTATION, PgError
 from . import values
 from .arrow_binary import encode_binary_array
