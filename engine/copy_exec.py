@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
+from sqlglot import exp
 
 from redduck.protocol.codecs.copy_format import CopyOptions, decode_copy_in
 from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILEGE, UNDEFINED_TABLE,
@@ -61,6 +62,7 @@ def start_copy(session, stmt) -> Result:
             raise PgError(INSUFFICIENT_PRIVILEGE, "COPY to a server file is not allowed",
                           hint="Use COPY … TO STDOUT (psql: \\copy).")
         return _copy_out(session, stmt)
+    _authorize_copy_in(session, stmt)
     target = _target(session, stmt)
     notices = [PgError("00000", f"COPY option {o} is ignored by redduck", severity="NOTICE")
                for o in stmt.ignored]
@@ -71,6 +73,22 @@ def start_copy(session, stmt) -> Result:
         res = finish_copy_in(session, target, f)
     res.notices = notices + res.notices
     return res
+
+
+def _authorize_copy_in(session, stmt) -> None:
+    """INSERT on the table; reading a server file needs pg_read_server_files as well."""
+    auth = session.engine.authorizer
+    if session.engine.security.is_superuser(session.user):
+        return
+    if stmt.source != "STDIO":
+        auth.check_server_files(session.user, "read")
+    parts = stmt.table.split(".")
+    table = exp.Table(this=exp.to_identifier(parts[-1]), db=exp.to_identifier(parts[-2]) if len(parts) > 1 else None)
+    try:
+        auth.check_table(session.user, table, "INSERT", session.search_path())
+    except PgError:
+        session._mark_failed()
+        raise
 
 
 def _server_file(session, source: str) -> str:

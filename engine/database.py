@@ -43,6 +43,8 @@ def open_database(path: str, import_dirs: list[str] = (), threads: int | None = 
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     con.execute("CREATE SCHEMA IF NOT EXISTS public")
+    from .security.store import create_tables
+    create_tables(con)
     from .catalog import install_catalog_macros
     from .catalog.macros import install_catalog_views
     install_catalog_macros(con)

@@ -23,6 +23,9 @@ class EngineConfig:
     memory_limit: str | None = None
     ml: bool = True
     training_concurrency: int = 1
+    superuser: str = "redduck"            # the bootstrap superuser role
+    superuser_password: str | None = None
+    md5_passwords: bool = False           # keep md5 hashes too (only when an md5 rule needs them)
 
 
 class Engine:
@@ -37,10 +40,26 @@ class Engine:
         self._cache_version = -1
         self._lock = threading.Lock()
         self._meta = self.db.cursor()
+        from .security import SecurityStore
+        from .security.authorize import Authorizer
+        self.security = SecurityStore(self.db)
+        self.authorizer = Authorizer(self, self.security)
+        self._bootstrap_superuser()
+        from .security.functions import install_privilege_function
+        install_privilege_function(self)
         self.models = None
         if config.ml:
             from .ml.service import ModelService
             self.models = ModelService(self, concurrency=config.training_concurrency)
+
+    def _bootstrap_superuser(self) -> None:
+        verifier = md5 = None
+        pw = self.config.superuser_password
+        if pw:
+            from redduck.protocol.scram import make_verifier, md5_hash
+            verifier = make_verifier(pw)
+            md5 = md5_hash(pw, self.config.superuser) if self.config.md5_passwords else None
+        self.security.bootstrap_superuser(self.config.superuser, verifier, md5)
 
     def accepts_database(self, name: str) -> bool:
         return name in (self.name, "postgres", "") or name == self.name.lower()

@@ -46,6 +46,7 @@ class Plan:
     sources: list | None = None       # (table OID, column number) per result column
     constant_candidate: bool = False  # literals only: run once, then answer from `constant`
     constant: tuple | None = None
+    acl_key: tuple | None = None      # (privilege, catalog versions) it was last authorized at
 
     @property
     def empty(self) -> bool:
@@ -179,6 +180,7 @@ class EngineSession:
             return plan.columns
         if plan.utility is not None:
             return plan.utility.describe(self) if plan.utility.describe else plan.utility.columns
+        self.authorize(plan)
         tree = plan.translation.duck.copy()
         oids = plan.param_oids
 
@@ -230,8 +232,27 @@ class EngineSession:
             return result
         return self._run_sql(plan, params)
 
+    def search_path(self) -> tuple:
+        parts = [p.strip().strip('"') for p in self.settings.get("search_path").split(",")]
+        return tuple(p for p in parts if p and p != "$user") + ("main",)
+
+    def authorize(self, plan: Plan) -> None:
+        """Privilege checks for a translated statement (cached until grants or the catalog change)."""
+        sec = self.engine.security
+        if plan.translation is None or sec.is_superuser(self.user):
+            return
+        key = (sec.version, self.engine.catalog_version)
+        if plan.acl_key != key:
+            try:
+                self.engine.authorizer.check(self.user, plan.translation.tree, self.search_path())
+            except PgError:
+                self._mark_failed()
+                raise
+            plan.acl_key = key
+
     def _run_sql(self, plan: Plan, params: list) -> Result:
         tr = plan.translation
+        self.authorize(plan)
         if plan.constant is not None:  # constants only: the result never changes
             cols, rows = plan.constant
             return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
@@ -265,6 +286,8 @@ class EngineSession:
                 self.cursor.fetchall()
             if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)):
                 self.engine.bump_catalog()
+                if isinstance(tr.tree, (exp.Create, exp.Drop)):
+                    self.engine.authorizer.record_created(self.user, tr.tree, self.search_path())
             return Result(tag=tags.tag_for(tr.tree, count))
         except duckdb.Error as e:
             raise self._fail(e, plan)
@@ -638,6 +661,7 @@ class EngineSession:
         plan = self.plan(body)
         if plan.translation is None:
             raise PgError("0A000", "EXPLAIN is supported for ordinary SQL statements only")
+        self.authorize(plan)
         self._detach_all()
         self.ensure_transaction()
         try:

@@ -127,6 +127,9 @@ class Settings:
     def statement_timeout_s(self) -> float:
         return parse_duration_ms(self._values["statement_timeout"]) / 1000.0
 
+    def idle_in_transaction_timeout_ms(self) -> float:
+        return parse_duration_ms(self._values["idle_in_transaction_session_timeout"])
+
 
 def parse_duration_ms(v: str) -> float:
     v = v.strip().lower()

@@ -27,6 +27,12 @@ class Server:
         self._server: asyncio.AbstractServer | None = None
         self._stopping = False
         self._tasks: set[asyncio.Task] = set()
+        self.tls_context = None
+        if config.tls_cert:
+            from .auth.tls import server_context
+            self.tls_context = server_context(config.tls_cert, config.tls_key or config.tls_cert)
+        from .auth import hba
+        self.hba_rules = hba.load(config.hba_file) if config.hba_file else hba.default_rules(config.host)
 
     def next_pid(self) -> int:
         return next(self._pids)
@@ -34,12 +40,15 @@ class Server:
     def framer_for(self, session: Session) -> FrontendFramer:
         return self._framers[session.pid]
 
-    def admit(self, session: Session) -> PgError | None:
+    def admit(self, session: Session, role=None) -> PgError | None:
         if self._stopping:
             return PgError(ADMIN_SHUTDOWN, "the database system is shutting down", severity="FATAL")
-        active = sum(1 for s in self.sessions.values() if s.engine is not None)
-        if active >= self.config.max_connections:
+        active = [s for s in self.sessions.values() if s.engine is not None]
+        if len(active) >= self.config.max_connections:
             return PgError(TOO_MANY_CONNECTIONS, "sorry, too many clients already", severity="FATAL")
+        if role is not None and role.connlimit >= 0 and not role.superuser \
+                and sum(1 for s in active if s.user == role.name) >= role.connlimit:
+            return PgError(TOO_MANY_CONNECTIONS, f'too many connections for role "{role.name}"', severity="FATAL")
         self.sessions[session.pid] = session
         return None
 
@@ -50,6 +59,9 @@ class Server:
             s.cancel()
 
     async def start(self) -> None:
+        if not self.config.hba_file and self.config.host not in ("127.0.0.1", "localhost", "::1"):
+            log.warning("listening on %s without --hba: only loopback clients may connect (trust); "
+                        "give an --hba file to let others in", self.config.host)
         self._server = await asyncio.start_server(self._connection, self.config.host, self.config.port,
                                                   limit=1 << 20, reuse_address=True)
         sock = self._server.sockets[0].getsockname()
@@ -62,7 +74,7 @@ class Server:
         peer = writer.get_extra_info("peername")
         # room for a whole encoded batch, so that encoding the next overlaps the client's reading
         writer.transport.set_write_buffer_limits(high=8 << 20)
-        session = Session(self, f"{peer[0]}:{peer[1]}" if peer else "?")
+        session = Session(self, f"{peer[0]}:{peer[1]}" if peer else "?", peer[0] if peer else "")
         framer = FrontendFramer(self.config.max_message_bytes)
         self._framers[session.pid] = framer
 
@@ -74,11 +86,16 @@ class Server:
 
         try:
             while session.state is not SessionState.CLOSED:
-                timeout = self.config.startup_timeout_s if session.state is SessionState.STARTUP else None
+                timeout = self._timeout(session)
                 try:
                     data = await asyncio.wait_for(reader.read(1 << 16), timeout)
                 except asyncio.TimeoutError:
-                    log.info("session %d: startup timed out", session.pid)
+                    if session.state in (SessionState.STARTUP, SessionState.AUTHENTICATING):
+                        log.info("session %d (%s): startup timed out", session.pid, session.peer)
+                        break
+                    session.send(M.ErrorResponse("FATAL", "25P03",
+                                                 "terminating connection due to idle-in-transaction timeout"))
+                    await flush()
                     break
                 if not data:
                     break
@@ -88,6 +105,12 @@ class Server:
                     if session.state is SessionState.CLOSED:
                         break
                 await flush()
+                if session.want_tls:
+                    session.want_tls = False
+                    if framer.buffered:
+                        raise ProtocolError("received unencrypted data after SSL request")
+                    await writer.start_tls(self.tls_context, ssl_handshake_timeout=self.config.startup_timeout_s)
+                    session.tls = True
         except ProtocolError as e:
             log.warning("session %d (%s): protocol error: %s", session.pid, session.peer, e)
             try:
@@ -115,6 +138,17 @@ class Server:
             except Exception:
                 pass
             self._tasks.discard(task)
+
+    def _timeout(self, session: Session) -> float | None:
+        """How long to wait for the client's next bytes: the startup timeout while it has not
+        logged in, idle_in_transaction_session_timeout while it idles in a transaction."""
+        if session.state in (SessionState.STARTUP, SessionState.AUTHENTICATING):
+            return self.config.startup_timeout_s
+        eng = session.engine
+        if eng is not None and eng.tx in ("T", "E") and session.state is SessionState.READY:
+            ms = eng.settings.idle_in_transaction_timeout_ms()
+            return ms / 1000 if ms > 0 else None
+        return None
 
     async def serve_until_stopped(self) -> None:
         await self.start()

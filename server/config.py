@@ -35,6 +35,12 @@ class ServerConfig:
     threads: int | None = None
     memory_limit: str | None = None
     training_concurrency: int = 1
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_self_signed: bool = False
+    hba_file: str | None = None
+    superuser: str | None = None
+    superuser_password: str | None = None
 
     @classmethod
     def from_env(cls) -> "ServerConfig":

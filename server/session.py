@@ -21,6 +21,8 @@ from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
                                      INVALID_SQL_STATEMENT_NAME, PROTOCOL_VIOLATION, QUERY_CANCELED,
                                      PgError, ProtocolError)
 
+from .auth import hba
+from .auth.exchange import AuthFailed, PasswordExchange
 from .copy_pipe import CopyPipe
 from .encode import column_formats, encode_copy_pieces, encode_pieces
 
@@ -64,9 +66,15 @@ class CopyIn:
 
 
 class Session:
-    def __init__(self, server, peer: str) -> None:
+    def __init__(self, server, peer: str, address: str = "") -> None:
         self.server = server
         self.peer = peer
+        self.address = address        # the client's IP address, for pg_hba rules
+        self.tls = False
+        self.want_tls = False
+        self._exchange: PasswordExchange | None = None
+        self._startup_params: dict = {}
+        self._auth_database = ""
         self.state = SessionState.STARTUP
         self.engine = None            # EngineSession after startup
         self.pid = server.next_pid()
@@ -142,6 +150,9 @@ class Session:
         if self.state is SessionState.STARTUP:
             await self._startup(msg)
             return
+        if self.state is SessionState.AUTHENTICATING:
+            await self._authenticate(msg)
+            return
         if isinstance(msg, M.Terminate):
             self.state = SessionState.CLOSED
             return
@@ -190,7 +201,14 @@ class Session:
     # ------------------------------------------------------------ startup
 
     async def _startup(self, msg) -> None:
+        if isinstance(msg, M.SSLRequest) and self.server.tls_context is not None and not self.tls:
+            self.send_raw(b"S")
+            self.want_tls = True       # the connection loop upgrades after flushing the 'S'
+            self.server.framer_for(self).expect_startup = True
+            return
         if isinstance(msg, (M.SSLRequest, M.GSSENCRequest)):
+            if self.tls:
+                raise ProtocolError("SSLRequest received on an encrypted connection")
             self.send_raw(b"N")
             self.server.framer_for(self).expect_startup = True
             return
@@ -198,11 +216,11 @@ class Session:
             self.server.cancel(msg.process_id, msg.secret_key)
             self.state = SessionState.CLOSED
             return
+        if not isinstance(msg, M.StartupMessage):
+            raise ProtocolError(f"unexpected message {type(msg).__name__} during startup")
         if msg.version >> 16 != 3:
-            self.send(M.ErrorResponse("FATAL", FEATURE_NOT_SUPPORTED,
-                                      f"unsupported frontend protocol {msg.version >> 16}.{msg.version & 0xFFFF}: "
-                                      "server supports 3.0 to 3.0"))
-            self.state = SessionState.CLOSED
+            self._fatal(FEATURE_NOT_SUPPORTED, f"unsupported frontend protocol {msg.version >> 16}."
+                        f"{msg.version & 0xFFFF}: server supports 3.0 to 3.0")
             return
         params = msg.parameters
         unknown = [k for k in params if k.startswith("_pq_.")]
@@ -212,24 +230,70 @@ class Session:
             self.send_raw(frame(b"v", int32(0) + int32(len(unknown)) + b"".join(cstr(u) for u in unknown)))
         self.user = params.get("user", "")
         if not self.user:
-            self.send(M.ErrorResponse("FATAL", "28000", "no PostgreSQL user name specified in startup packet"))
-            self.state = SessionState.CLOSED
+            self._fatal("28000", "no PostgreSQL user name specified in startup packet")
             return
         database = params.get("database", self.user)
-        if not self.server.engine.accepts_database(database):
-            self.send(M.ErrorResponse("FATAL", INVALID_CATALOG_NAME, f'database "{database}" does not exist'))
-            self.state = SessionState.CLOSED
+        if params.get("replication"):
+            self._fatal(FEATURE_NOT_SUPPORTED, "replication connections are not supported")
             return
-        refusal = self.server.admit(self)
+        self._startup_params = params
+        store = self.server.engine.security
+        where = (f'host "{self.address}", user "{self.user}", database "{database}", '
+                 f'{"SSL encryption" if self.tls else "no encryption"}')
+        rule = hba.find(self.server.hba_rules, self.tls, database, self.user, self.address, store.member_of)
+        if rule is None:
+            self._fatal("28000", f"no pg_hba.conf entry for {where}")
+            return
+        if rule.method == "reject":
+            self._fatal("28000", f"pg_hba.conf rejects connection for {where}")
+            return
+        role = store.role(self.user)
+        if rule.method == "trust":
+            await self._authenticated(role, database)
+            return
+        self._exchange = PasswordExchange(rule.method, self.user, role)
+        self._auth_database = database
+        self.state = SessionState.AUTHENTICATING
+        self.send(self._exchange.start())
+
+    async def _authenticate(self, msg) -> None:
+        if not isinstance(msg, M.PasswordMessage):
+            self._fatal("08P01", f"expected password response, got message type {msg.type_byte.decode('latin-1')!r}")
+            return
+        try:
+            reply = self._exchange.answer(msg.data)
+        except AuthFailed as e:
+            log.info("session %d (%s): authentication failed for role %s: %s", self.pid, self.peer, self.user, e)
+            self._fatal("28P01", f'password authentication failed for user "{self.user}"')
+            return
+        if reply is not None and reply.code != 12:
+            self.send(reply)
+            return
+        if reply is not None:
+            self.send(reply)   # SASL final: the server's proof
+        await self._authenticated(self._exchange.role, self._auth_database)
+
+    def _fatal(self, code: str, message: str) -> None:
+        self.send(M.ErrorResponse("FATAL", code, message))
+        self.state = SessionState.CLOSED
+
+    async def _authenticated(self, role, database: str) -> None:
+        params = self._startup_params
+        if role is None:
+            self._fatal("28000", f'role "{self.user}" does not exist')
+            return
+        if not role.login:
+            self._fatal("28000", f'role "{self.user}" is not permitted to log in')
+            return
+        if not self.server.engine.accepts_database(database):
+            self._fatal(INVALID_CATALOG_NAME, f'database "{database}" does not exist')
+            return
+        refusal = self.server.admit(self, role)
         if refusal:
             self.send_error(refusal)
             self.state = SessionState.CLOSED
             return
         startup = {k: v for k, v in params.items() if k not in ("user", "database", "options", "replication")}
-        if params.get("replication"):
-            self.send(M.ErrorResponse("FATAL", FEATURE_NOT_SUPPORTED, "replication connections are not supported"))
-            self.state = SessionState.CLOSED
-            return
         for opt in params.get("options", "").split():
             # "-c name=value" as libpq's PGOPTIONS sends it
             if "=" in opt and not opt.startswith("-"):
@@ -241,8 +305,7 @@ class Session:
             self.engine = await asyncio.get_running_loop().run_in_executor(
                 self.executor, self.server.engine.session, self.pid, self.user, startup)
         except PgError as e:
-            self.send(M.ErrorResponse("FATAL", e.code, e.message))
-            self.state = SessionState.CLOSED
+            self._fatal(e.code, e.message)
             return
         self.send(M.Authentication(0))
         for name, value in self.engine.settings.reported():

@@ -38,7 +38,8 @@ class ServerProcess:
 
     def start(self, timeout: float = 60.0) -> "ServerProcess":
         args = [sys.executable, "-m", "redduck.server.cli", "serve", "--host", "127.0.0.1",
-                "--port", str(self.port), "--database", self.database, "--log-level", "info"]
+                "--port", str(self.port), "--database", self.database, "--log-level", "info",
+                "--superuser", "tester"]
         for d in self.import_dirs:
             args += ["--import-dir", d]
         args += self.extra_args

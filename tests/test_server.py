@@ -15,7 +15,7 @@ from redduck.protocol.framing import split_backend
 
 def raw_connect(server):
     s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-    s.sendall(M.StartupMessage({"user": "raw", "database": server.dbname}).encode())
+    s.sendall(M.StartupMessage({"user": "tester", "database": server.dbname}).encode())
     buf = b""
     while b"Z\x00\x00\x00\x05" not in buf:
         chunk = s.recv(65536)

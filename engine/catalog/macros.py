@@ -60,7 +60,8 @@ _MACROS = {
     # information_schema._pg_expandarray(arr): one row per element, as (x, n)
     "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
                              "lambda i: struct_pack(x := a[i], n := i::INTEGER)))"),
-    "pg_get_userbyid": ("o", "'redduck'"),
+    "pg_get_userbyid": ("o", "coalesce((SELECT rd_r.rolname FROM redduck_auth.roles rd_r WHERE rd_r.oid = o), "
+                             "'unknown (OID=' || o || ')')"),
     "pg_encoding_to_char": ("e", "'UTF8'"),
     "pg_char_to_encoding": ("e", "6"),
     "pg_is_in_recovery": ("", "false"),
@@ -147,15 +148,29 @@ VIEWS = {
     "pg_extension": "SELECT 13000::BIGINT AS oid, 'plpgsql' AS extname, 10::BIGINT AS extowner, "
                     "11::BIGINT AS extnamespace, false AS extrelocatable, '1.0' AS extversion, "
                     "NULL::BIGINT[] AS extconfig, NULL::VARCHAR[] AS extcondition",
-    "pg_roles": "SELECT 10::BIGINT AS oid, current_user AS rolname, true AS rolsuper, true AS rolinherit, "
-                "true AS rolcreaterole, true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, "
-                "-1 AS rolconnlimit, '********' AS rolpassword, NULL::TIMESTAMPTZ AS rolvaliduntil, "
-                "true AS rolbypassrls, NULL::VARCHAR[] AS rolconfig",
-    "pg_auth_members": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS roleid, NULL::BIGINT AS member, "
-                       "NULL::BIGINT AS grantor, NULL::BOOLEAN AS admin_option WHERE false",
-    "pg_user": "SELECT current_user AS usename, 10::BIGINT AS usesysid, true AS usecreatedb, true AS usesuper, "
-               "false AS userepl, true AS usebypassrls, '********' AS passwd, NULL::TIMESTAMPTZ AS valuntil, "
-               "NULL::VARCHAR[] AS useconfig",
+    # roles from redduck's own role store; passwords never shown (pg_authid: superusers only)
+    "pg_roles": "SELECT oid::BIGINT AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, "
+                "rolcanlogin, false AS rolreplication, rolconnlimit, '********' AS rolpassword, rolvaliduntil, "
+                "rolsuper AS rolbypassrls, NULL::VARCHAR[] AS rolconfig FROM redduck_auth.roles",
+    "pg_authid": "SELECT oid::BIGINT AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, "
+                 "rolcanlogin, false AS rolreplication, rolsuper AS rolbypassrls, rolconnlimit, "
+                 "coalesce(scram, md5) AS rolpassword, rolvaliduntil FROM redduck_auth.roles",
+    "pg_auth_members": "SELECT (roleid::BIGINT << 32) + member AS oid, roleid::BIGINT AS roleid, "
+                       "member::BIGINT AS member, 10::BIGINT AS grantor, false AS admin_option "
+                       "FROM redduck_auth.members",
+    "pg_user": "SELECT rolname AS usename, oid::BIGINT AS usesysid, rolcreatedb AS usecreatedb, rolsuper AS usesuper, "
+               "false AS userepl, rolsuper AS usebypassrls, '********' AS passwd, rolvaliduntil AS valuntil, "
+               "NULL::VARCHAR[] AS useconfig FROM redduck_auth.roles WHERE rolcanlogin",
+    # information_schema.table_privileges: explicit grants, plus the owners' implicit ones
+    "table_privileges": "SELECT coalesce(g.grantor, g.grantee) AS grantor, CASE WHEN g.grantee = 'public' "
+                        "THEN 'PUBLIC' ELSE g.grantee END AS grantee, current_database() AS table_catalog, "
+                        "g.schema_name AS table_schema, g.object_name AS table_name, g.privilege AS privilege_type, "
+                        "'NO' AS is_grantable, CASE WHEN g.privilege = 'SELECT' THEN 'YES' ELSE 'NO' END "
+                        "AS with_hierarchy FROM (SELECT grantor, grantee, schema_name, object_name, privilege "
+                        "FROM redduck_auth.grants WHERE kind = 'table' UNION ALL SELECT o.owner, o.owner, "
+                        "o.schema_name, o.object_name, p.privilege FROM redduck_auth.owners o, (VALUES ('SELECT'), "
+                        "('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE'), ('REFERENCES'), ('TRIGGER')) p(privilege) "
+                        "WHERE o.kind = 'table') g",
 }
 
 

@@ -124,6 +124,21 @@ class ModelService:
             if name:
                 self._remove_function(name)
 
+    def function_models(self) -> dict[str, str]:
+        """Model function name → model name."""
+        with self._lock:
+            out = {}
+            for name, st in self.states.items():
+                r = st.record
+                for fn in (r.function_name, r.prob_function_name, r.function_name + "_probabilities"):
+                    if fn:
+                        out[fn] = name
+            return out
+
+    def owner_of(self, name: str) -> str | None:
+        st = self.states.get(name.lower())
+        return st.record.owner if st is not None else None
+
     def function_names(self) -> frozenset:
         with self._lock:
             names = set()
@@ -187,6 +202,7 @@ class ModelService:
         plan = session.plan(stmt)
         if plan.translation is None or not plan.returns_rows:
             raise PgError("42601", "CREATE MODEL … FROM needs a query", position=spec.query_offset + 1)
+        session.authorize(plan)
         table = f'{SCHEMA}."train_{name}"'
         session._detach_all()
         try:

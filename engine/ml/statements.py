@@ -22,9 +22,38 @@ def _service(session):
     return svc
 
 
+def _may_use(session, name: str, owner_only: bool = False) -> None:
+    """Owners and superusers may do anything with a model; EXECUTE grantees may see it."""
+    auth, store = session.engine.authorizer, session.engine.security
+    if store.is_superuser(session.user):
+        return
+    owner = _service(session).owner_of(name)
+    if owner is None or owner in store.roles_of(session.user):
+        return  # a missing model gets its own error
+    if owner_only:
+        from redduck.protocol.errors import INSUFFICIENT_PRIVILEGE, PgError
+        raise PgError(INSUFFICIENT_PRIVILEGE, f"must be owner of model {name}")
+    auth.check_model(session.user, name.lower(), "EXECUTE")
+
+
+def _create_model(session, spec):
+    session.engine.authorizer.check_create_model(session.user)
+    return _service(session).create(session, spec)
+
+
 def _create(ts):
     spec = parse_create_model(ts.stmt)
-    return UtilityPlan(lambda s, p: _service(s).create(s, spec), tag="CREATE MODEL")
+    return UtilityPlan(lambda s, p: _create_model(s, spec), tag="CREATE MODEL")
+
+
+def _show_model(session, name):
+    _may_use(session, name)
+    return Result(columns=SHOW_COLUMNS, rows=RowSource(batches=[_service(session).show(name)]), tag="")
+
+
+def _drop_model(session, name, if_exists):
+    _may_use(session, name, owner_only=True)
+    return _service(session).drop(name, if_exists)
 
 
 def _show(ts):
@@ -35,8 +64,7 @@ def _show(ts):
                                                tag=""), columns=SHOW_ALL_COLUMNS)
     name = ts.qualified_name().split(".")[-1]
     ts.done()
-    return UtilityPlan(lambda s, p: Result(columns=SHOW_COLUMNS, rows=RowSource(batches=[_service(s).show(name)]),
-                                           tag=""), columns=SHOW_COLUMNS)
+    return UtilityPlan(lambda s, p: _show_model(s, name), columns=SHOW_COLUMNS)
 
 
 def _drop(ts):
@@ -44,7 +72,7 @@ def _drop(ts):
     if_exists = ts.accept("IF", "EXISTS")
     name = ts.qualified_name().split(".")[-1]
     ts.done()
-    return UtilityPlan(lambda s, p: _service(s).drop(name, if_exists), tag="DROP MODEL")
+    return UtilityPlan(lambda s, p: _drop_model(s, name, if_exists), tag="DROP MODEL")
 
 
 register(("CREATE", "MODEL"), _create)

@@ -26,7 +26,7 @@ def find_hook(ts: TokenStream):
 
 
 def _load() -> None:
-    from . import copy, cursors, misc, prepared, settings_stmt, transaction  # noqa: F401
+    from . import copy, cursors, grants, misc, prepared, roles, settings_stmt, transaction  # noqa: F401
 
 
 _load()

@@ -8,8 +8,9 @@ from .column_names import pg_column_names
 from .forbidden import forbid_server_access
 from .operators import pg_operators
 from .pg_sql import pg_sql
+from .privilege_functions import privilege_functions
 from .regtypes import regtypes
 from .session_functions import session_functions
 from .session_views import session_views
 
-RULES = [forbid_server_access, pg_column_names, session_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]
+RULES = [forbid_server_access, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]

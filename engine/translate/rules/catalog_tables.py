@@ -6,6 +6,9 @@ from sqlglot import exp
 
 from redduck.engine.catalog.macros import VIEWS
 
+# information_schema views DuckDB lacks, kept in redduck_pg beside the pg_catalog ones
+INFORMATION_SCHEMA_VIEWS = {"table_privileges"}
+
 
 def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:
     # pg_catalog.pg_class.relname (SQLAlchemy writes these) → pg_class.relname: the table is
@@ -17,7 +20,13 @@ def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:
         if isinstance(t.this, (exp.Anonymous, exp.Func)) and t.db.lower() == "pg_catalog":
             t.set("db", None)  # pg_catalog.generate_series(…) is DuckDB's own table function
             continue
-        if t.name.lower() in VIEWS and t.db.lower() in ("", "pg_catalog") and not t.args.get("catalog"):
+        if t.name.lower() in INFORMATION_SCHEMA_VIEWS and t.db.lower() == "information_schema":
+            t.set("db", exp.to_identifier("redduck_pg"))
+            if not t.alias:
+                t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
+            continue
+        if t.name.lower() in VIEWS and t.db.lower() in ("", "pg_catalog") and not t.args.get("catalog") \
+                and t.name.lower() not in INFORMATION_SCHEMA_VIEWS:
             t.set("db", exp.to_identifier("redduck_pg"))
             if not t.alias:
                 t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))

@@ -1,0 +1,1 @@
+"""Who may connect: pg_hba rules, the password exchanges, TLS."""
