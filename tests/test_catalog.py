@@ -37,8 +37,9 @@ def test_reg_casts_and_lookups(conn):
     assert oid > 0
     assert conn.execute("select relname from pg_catalog.pg_class where oid = 'cat_oids'::regclass").fetchone()[0] == "cat_oids"
     assert conn.execute("select to_regtype('int4'), to_regclass('no_such_thing')").fetchone() == (23, None)
+    # OID 10 is the bootstrap superuser, as in PostgreSQL (the tests' server names it tester)
     assert conn.execute("select pg_catalog.pg_get_userbyid(10), pg_catalog.pg_encoding_to_char(6)").fetchone() == (
-        "redduck", "UTF8")
+        "tester", "UTF8")
 
 
 def test_sqlalchemy_inspector(server):

@@ -172,13 +172,16 @@ class Authorizer:
                 target = exp.Table(this=exp.to_identifier(target.table), db=exp.to_identifier(target.db) if target.db else None)
             kind = "table"
         else:
-            target = tree.this
             kind = _OWNER_DDL_KINDS.get((tree.args.get("kind") or "").upper(), "table")
             if (tree.args.get("kind") or "").upper() == "SCHEMA":
-                raise PgError(INSUFFICIENT_PRIVILEGE, f"must be owner of schema {target.name}")
+                raise PgError(INSUFFICIENT_PRIVILEGE, f"must be owner of schema {tree.this.name}")
+            targets = [t for t in (tree.args.get("tables") or [tree.this]) if isinstance(t, exp.Table)]
+            for t in targets:
+                self._require_owner(user, t, kind, search_path)
+            return {id(t) for t in targets}
         if isinstance(target, exp.Table):
             self._require_owner(user, target, kind, search_path)
-            return {id(target)} if target in tree.find_all(exp.Table) else set()
+            return {id(target)}
         return set()
 
     def _require_owner(self, user: str, t: exp.Table, kind: str, search_path) -> None:
@@ -231,12 +234,12 @@ class Authorizer:
         kind = (tree.args.get("kind") or "").upper()
         if kind not in _OWNER_DDL_KINDS or kind == "INDEX":
             return
-        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        if not isinstance(target, exp.Table):
-            return
-        schema = target.db.lower() or search_path[0]
         owner_kind = _OWNER_DDL_KINDS[kind]
-        if isinstance(tree, exp.Create):
-            self.store.set_owner(owner_kind, schema, target.name, user)
-        elif isinstance(tree, exp.Drop):
-            self.store.forget_object(owner_kind, schema, target.name)
+        if isinstance(tree, exp.Drop):
+            for t in tree.args.get("tables") or [tree.this]:
+                if isinstance(t, exp.Table):
+                    self.store.forget_object(owner_kind, t.db.lower() or search_path[0], t.name)
+            return
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        if isinstance(target, exp.Table):
+            self.store.set_owner(owner_kind, target.db.lower() or search_path[0], target.name, user)

@@ -53,6 +53,17 @@ def _unsupported(what):
     return hook
 
 
+def _closed(what):
+    """DuckDB statements that reach the server's files, extensions or other databases."""
+    def hook(ts):
+        from redduck.protocol.errors import INSUFFICIENT_PRIVILEGE
+        raise PgError(INSUFFICIENT_PRIVILEGE, f"permission denied: {what} is not available to clients",
+                      position=ts.stmt.offset + 1)
+    return hook
+
+
+for _word in ("ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "EXPORT", "IMPORT", "FORCE"):
+    register((_word,), _closed(_word))
 register(("DISCARD",), _discard)
 register(("LISTEN",), _noop("LISTEN"))
 register(("UNLISTEN",), _noop("UNLISTEN"))

@@ -30,7 +30,8 @@ def secure(tmp_path_factory):
     srv.start()
     srv.cert = str(d / "tls" / "server.crt")
     with admin(srv) as c:
-        for sql in ["CREATE ROLE alice LOGIN PASSWORD 'alice-pw'",
+        for sql in ["CREATE ROLE staff",      # members log in with SCRAM (the +staff rule)
+                    "CREATE ROLE alice LOGIN PASSWORD 'alice-pw'",
                     "CREATE USER md5user PASSWORD 'md5-pw'",
                     "CREATE USER pwuser PASSWORD 'plain-pw'",
                     "CREATE USER sslonly PASSWORD 'ssl-pw'",

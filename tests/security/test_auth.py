@@ -172,7 +172,6 @@ def test_alter_role_password_and_drop_role(secure):
 
 def test_role_membership_in_hba(secure):
     with admin(secure) as c:
-        c.execute("CREATE ROLE staff")
         c.execute("CREATE ROLE carol LOGIN PASSWORD 'carol-pw' IN ROLE staff")
         assert c.execute("SELECT pg_has_role('carol', 'staff', 'MEMBER')").fetchone() == (True,)
     with psycopg.connect(secure.dsn(user="carol", password="carol-pw")) as c:
