@@ -25,6 +25,7 @@ class EngineConfig:
     training_concurrency: int = 1
     superuser: str = "redduck"            # the bootstrap superuser role
     superuser_password: str | None = None
+    max_connections: int = 100
     md5_passwords: bool = False           # keep md5 hashes too (only when an md5 rule needs them)
 
 
@@ -45,6 +46,9 @@ class Engine:
         self.security = SecurityStore(self.db)
         self.authorizer = Authorizer(self, self.security)
         self._bootstrap_superuser()
+        self.server_settings = dict(self._meta.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads')").fetchall())
+        self.server_settings["max_connections"] = str(config.max_connections)
         from .security.functions import install_privilege_function
         install_privilege_function(self)
         self.models = None

@@ -80,7 +80,9 @@ class EngineSession:
         self.database = database
         self.cursor = engine.db.cursor()
         self.cursor.execute("SET search_path = 'public,main'")
-        overrides = {"session_authorization": user}
+        overrides = {"session_authorization": user,
+                     "is_superuser": "on" if engine.security.is_superuser(user) else "off",
+                     **engine.server_settings}
         for k, v in (startup or {}).items():
             if Settings.canonical(k, must_exist=False) in Settings().as_dict():
                 overrides[Settings.canonical(k)] = v

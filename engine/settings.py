@@ -49,6 +49,8 @@ _DEFS: dict[str, tuple[str, bool, bool]] = {
     "synchronous_commit": ("on", False, True),
     "work_mem": ("4MB", False, True),
     "max_connections": ("100", False, False),
+    "memory_limit": ("", False, False),      # DuckDB's, as the server was started
+    "threads": ("", False, False),
     "block_size": ("8192", False, False),
     "enable_seqscan": ("on", False, True),
     "jit": ("off", False, True),

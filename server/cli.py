@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
                                  memory_limit=config.memory_limit,
                                  training_concurrency=config.training_concurrency,
                                  superuser=config.superuser, superuser_password=config.superuser_password,
+                                 max_connections=config.max_connections,
                                  md5_passwords=any(r.method == "md5" for r in rules)))
     server = Server(config, engine)
     try:
