@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # sqlglot's warnings quote the statement text, which is the client's data: not for the log
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     config = ServerConfig(host=args.host, port=args.port, database=args.database,
                           database_name=args.database_name, import_dirs=args.import_dir,
                           log_level=args.log_level, max_connections=args.max_connections,

@@ -10,6 +10,7 @@ import asyncio
 import enum
 import logging
 import secrets
+import struct
 from dataclasses import dataclass, field
 
 from redduck.protocol import messages as M
@@ -120,6 +121,8 @@ class Session:
         `inline` calls (constant SELECTs, SET, SHOW …) run right here, saving the hop."""
         if inline:
             return fn(*args)
+        if self.engine is None or self.state is SessionState.CLOSED:
+            raise ConnectionError("the session is closed")
         loop = asyncio.get_running_loop()
         fut = loop.run_in_executor(self.executor, fn, *args)
         timeout = self.engine.settings.statement_timeout_s() if self.engine else 0
@@ -136,7 +139,8 @@ class Session:
                 e.message = "canceling statement due to statement timeout"
             raise
         except asyncio.CancelledError:
-            self.engine.interrupt()
+            if self.engine is not None:
+                self.engine.interrupt()
             raise
 
     def cancel(self) -> None:
@@ -446,7 +450,13 @@ class Session:
             if src.exhausted:
                 break
             if sum(len(b) for b in self.out) > (1 << 20):
-                await flush()
+                try:
+                    await flush()
+                except BaseException:
+                    if ahead is not None:   # the client is gone: the read-ahead must not outlive it
+                        ahead.cancel()
+                        ahead.add_done_callback(_retrieve)
+                    raise
         total = portal.sent if portal is not None else src.count
         src.close()
         self.send(M.CommandComplete(result.final_tag(total)))
@@ -557,16 +567,7 @@ class Session:
             raise PgError(PROTOCOL_VIOLATION, f"bind message supplies {len(msg.params)} parameters, "
                                               f"but prepared statement \"{msg.statement}\" requires {len(oids)}")
         fmts = column_formats(msg.param_formats, len(oids))
-        params = []
-        for raw, oid, f in zip(msg.params, oids, fmts):
-            if raw is None:
-                params.append(None)
-            elif f == 1:
-                params.append(values.decode_binary(raw, oid))
-            else:
-                text = raw.decode("utf-8")
-                params.append(values.decode_array_text(text, T.ELEMENT_OF_ARRAY[oid]) if oid in T.ELEMENT_OF_ARRAY
-                              else values.decode_text(text, oid))
+        params = [_decode_param(i, raw, oid, f) for i, (raw, oid, f) in enumerate(zip(msg.params, oids, fmts), 1)]
         old = self.portals.pop(msg.portal, None)
         if old is not None and old.result is not None and old.result.rows is not None:
             old.result.rows.close()
@@ -674,6 +675,7 @@ class Session:
         self.portals.clear()
         if self.copy is not None:
             self.copy.pipe.abort("the client went away during COPY")
+            self.copy.job.add_done_callback(_retrieve)   # its CopyAborted is expected
             self.copy = None
         if self.engine is not None:
             eng = self.engine
@@ -683,6 +685,30 @@ class Session:
         if self.executor is not None:
             self.executor.shutdown(wait=False)
         self.state = SessionState.CLOSED
+
+
+def _decode_param(i: int, raw, oid: int, fmt: int):
+    """One Bind parameter; malformed bytes are the client's error (22021/22P03), never ours."""
+    if raw is None:
+        return None
+    try:
+        if fmt == 1:
+            return values.decode_binary(raw, oid)
+        text = raw.decode("utf-8")
+        return values.decode_array_text(text, T.ELEMENT_OF_ARRAY[oid]) if oid in T.ELEMENT_OF_ARRAY \
+            else values.decode_text(text, oid)
+    except UnicodeDecodeError as e:
+        raise PgError("22021", f'invalid byte sequence for encoding "UTF8": 0x{raw[e.start]:02x}') from None
+    except (ValueError, IndexError, OverflowError, struct.error) as e:
+        if fmt == 1:
+            raise PgError("22P03", f"incorrect binary data format in bind parameter {i}") from None
+        raise PgError("22P02", f"invalid input syntax for bind parameter {i}: {e}") from None
+
+
+def _retrieve(fut) -> None:
+    """Collect a dropped future's outcome, so that asyncio does not report it as lost."""
+    if not fut.cancelled():
+        fut.exception()
 
 
 def row_description(cols, fmts) -> M.RowDescription:

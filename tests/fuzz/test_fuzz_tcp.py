@@ -1,0 +1,12 @@
+"""A short run of the TCP fuzzer (the long one: `python -m tests.fuzz.run --messages 100000`)."""
+from tests.fuzz.run import run_against_new_server
+
+
+def test_short_tcp_fuzz_run(tmp_path):
+    report, log = run_against_new_server(3000, seed=7, workdir=str(tmp_path))
+    assert report.corpus >= 4, "too few client conversations were recorded"
+    assert report.messages >= 3000
+    assert report.server_alive, log
+    assert report.canary_checks > 0 and not report.canary_failures, report.canary_failures
+    assert report.internal_errors == 0, log
+    assert report.rss_growth_mb < 100
