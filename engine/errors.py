@@ -17,10 +17,17 @@ _BY_CLASS = [
     (duckdb.PermissionException, E.INSUFFICIENT_PRIVILEGE),
     (duckdb.TransactionException, E.SERIALIZATION_FAILURE),
     (duckdb.NotImplementedException, E.FEATURE_NOT_SUPPORTED),
+    # a query DuckDB cannot bind or resolve is the client's error, not an internal one
+    (duckdb.BinderException, "42000"),
+    (duckdb.CatalogException, E.UNDEFINED_OBJECT),
 ]
 
 # (pattern in DuckDB's message, SQLSTATE) — first match wins
 _BY_MESSAGE = [
+    (r"date field value out of range|timestamp field value out of range", "22008"),
+    (r"out of range for the destination type", E.NUMERIC_VALUE_OUT_OF_RANGE),
+    (r"could not choose a best candidate function", E.UNDEFINED_FUNCTION),
+    (r"referenced table .* not found", E.UNDEFINED_TABLE),
     (r"Table with name .* does not exist|Table .* does not exist|View with name .* does not exist", E.UNDEFINED_TABLE),
     (r"Schema with name .* does not exist", "3F000"),
     (r"referenced that exists in the SELECT clause|Referenced column .* not found|column .* does not exist|Column with name .* does not exist|"

@@ -33,7 +33,14 @@ class RowSource:
             self._pending = [b for b in batches if len(b)]
             self.attached = False
         elif cursor is not None:
-            head = cursor.fetchmany(LEAN_ROWS)
+            # Python's timedelta has no months: intervals go through Arrow (month_day_nano)
+            lean = not any("INTERVAL" in str(d[1]) for d in cursor.description or ())
+            head = cursor.fetchmany(LEAN_ROWS) if lean else []
+            if not lean:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._reader = cursor.to_arrow_reader(BATCH_ROWS)
+                return
             if head:
                 self._pending.append(head)
             if len(head) < LEAN_ROWS:

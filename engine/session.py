@@ -270,7 +270,7 @@ class EngineSession:
                 self.cursor.execute(tr.sql)
             if plan.returns_rows:
                 cols = self._with_sources(plan, columns_from_description(self.cursor.description))
-                if plan.constant_candidate:
+                if plan.constant_candidate and not any("INTERVAL" in str(d[1]) for d in self.cursor.description):
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
                     return Result(columns=cols, rows=RowSource(batches=[rows]), tag_prefix="SELECT")

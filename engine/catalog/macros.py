@@ -60,6 +60,19 @@ _MACROS = {
     # information_schema._pg_expandarray(arr): one row per element, as (x, n)
     "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
                              "lambda i: struct_pack(x := a[i], n := i::INTEGER)))"),
+    # comments: COMMENT ON stores them in DuckDB's catalog; pg_description reads them
+    "obj_description": ("o, cat", "(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
+                                  "WHERE rd_d.objoid = o AND rd_d.objsubid = 0 LIMIT 1), "
+                                  "(o) AS (SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
+                                  "WHERE rd_d.objoid = o AND rd_d.objsubid = 0 LIMIT 1)"),
+    "col_description": ("o, n", "(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
+                                "WHERE rd_d.objoid = o AND rd_d.objsubid = n LIMIT 1)"),
+    "shobj_description": ("o, cat", "NULL::VARCHAR"),
+    "pg_get_constraintdef": ("o", "(SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c WHERE rd_c.oid = o), "
+                                  "(o, pretty) AS (SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c "
+                                  "WHERE rd_c.oid = o)"),
+    "quote_literal": ("s", "CASE WHEN s IS NULL THEN NULL ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
+    "quote_nullable": ("s", "CASE WHEN s IS NULL THEN 'NULL' ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
     "pg_get_userbyid": ("o", "coalesce((SELECT rd_r.rolname FROM redduck_auth.roles rd_r WHERE rd_r.oid = o), "
                              "'unknown (OID=' || o || ')')"),
     "pg_encoding_to_char": ("e", "'UTF8'"),
@@ -94,12 +107,15 @@ CATALOG_FUNCTIONS = frozenset(_MACROS)
 SCHEMA = "redduck_pg"  # not on any session's search path: \df and \dt do not list these
 
 
-def install_catalog_macros(con) -> None:
+def install_catalog_macros(con, late: bool = False) -> None:
+    """The macros; those reading redduck_pg's views (`late`) come after the views."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     import re
     own = re.compile(r"\b(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")
     con.execute(f"SET search_path = '{SCHEMA},main'")
     for name, (params, body) in _MACROS.items():
+        if ("redduck_pg.pg_" in body) != late:
+            continue
         # a macro's body is expanded in the caller's query: call our own macros qualified
         body = own.sub(lambda m: f"{SCHEMA}.{m.group(1)}(", body)
         con.execute(f"CREATE OR REPLACE MACRO {SCHEMA}.{name}({params}) AS {body}")
@@ -161,6 +177,16 @@ VIEWS = {
     "pg_user": "SELECT rolname AS usename, oid::BIGINT AS usesysid, rolcreatedb AS usecreatedb, rolsuper AS usesuper, "
                "false AS userepl, rolsuper AS usebypassrls, '********' AS passwd, rolvaliduntil AS valuntil, "
                "NULL::VARCHAR[] AS useconfig FROM redduck_auth.roles WHERE rolcanlogin",
+    "pg_am": "SELECT * FROM (VALUES (2::BIGINT, 'heap', 3::BIGINT, 't'), (403::BIGINT, 'btree', 330::BIGINT, 'i'), "
+             "(405::BIGINT, 'hash', 331::BIGINT, 'i'), (783::BIGINT, 'gist', 332::BIGINT, 'i'), "
+             "(2742::BIGINT, 'gin', 333::BIGINT, 'i'), (4000::BIGINT, 'spgist', 334::BIGINT, 'i'), "
+             "(3580::BIGINT, 'brin', 335::BIGINT, 'i')) AS am(oid, amname, amhandler, amtype)",
+    # COMMENT ON table / view / column, as PostgreSQL keeps them
+    "pg_description": "SELECT table_oid AS objoid, 1259::BIGINT AS classoid, 0 AS objsubid, comment AS description "
+                      "FROM duckdb_tables() WHERE comment IS NOT NULL AND comment <> '' UNION ALL "
+                      "SELECT view_oid, 1259::BIGINT, 0, comment FROM duckdb_views() WHERE comment IS NOT NULL "
+                      "AND comment <> '' UNION ALL SELECT table_oid, 1259::BIGINT, (column_index)::INTEGER, comment "
+                      "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> ''",
     # information_schema.table_privileges: explicit grants, plus the owners' implicit ones
     "table_privileges": "SELECT coalesce(g.grantor, g.grantee) AS grantor, CASE WHEN g.grantee = 'public' "
                         "THEN 'PUBLIC' ELSE g.grantee END AS grantee, current_database() AS table_catalog, "
@@ -182,6 +208,68 @@ _CONSTRAINT_INDEXES = ("FROM duckdb_constraints() WHERE constraint_type IN ('PRI
                        "AND database_name = current_database()")
 
 
+# PostgreSQL's names for constraints: t_pkey, t_col_key, t_col_fkey, t_col_check
+_CONSTRAINT_NAME = ("CASE constraint_type WHEN 'PRIMARY KEY' THEN table_name || '_pkey' "
+                    "WHEN 'UNIQUE' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_key' "
+                    "WHEN 'FOREIGN KEY' THEN table_name || '_' || array_to_string(constraint_column_names, '_') "
+                    "|| '_fkey' ELSE table_name || '_' || array_to_string(constraint_column_names, '_') || '_check' END")
+
+
+def _quoted_list(lst: str) -> str:
+    return f"array_to_string(list_transform({lst}, lambda n: redduck_pg.quote_ident(n)), ', ')"
+
+
+def _pg_constraint_sql() -> str:
+    """Primary, unique, foreign key and check constraints with PostgreSQL's names, 1-based
+    conkey/confkey, the referenced table's OID, and the definition pg_get_constraintdef shows."""
+    q = _quoted_list
+    return f"""
+WITH c AS (
+    SELECT * FROM duckdb_constraints()
+    WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK')),
+ref AS (
+    SELECT c.table_oid, c.constraint_index, min(t.table_oid) AS ref_oid, min(t.schema_name) AS ref_schema
+    FROM c JOIN duckdb_tables() t ON t.database_name = c.database_name
+        AND t.table_name = string_split(c.referenced_table, '.')[-1]
+        AND (t.schema_name = c.schema_name OR len(string_split(c.referenced_table, '.')) > 1)
+    WHERE c.constraint_type = 'FOREIGN KEY' GROUP BY ALL),
+refcols AS (
+    SELECT u.table_oid, u.constraint_index, list((col.column_index)::SMALLINT ORDER BY u.pos) AS confkey
+    FROM (SELECT c.table_oid, c.constraint_index, unnest(c.referenced_column_names) AS name,
+                 generate_subscripts(c.referenced_column_names, 1) AS pos
+          FROM c WHERE c.constraint_type = 'FOREIGN KEY') u
+    JOIN ref r USING (table_oid, constraint_index)
+    JOIN duckdb_columns() col ON col.table_oid = r.ref_oid AND col.column_name = u.name
+    GROUP BY ALL)
+SELECT (c.table_oid * 1000 + 250 + c.constraint_index)::UINTEGER AS oid, {_CONSTRAINT_NAME} AS conname,
+       c.schema_oid::UINTEGER AS connamespace,
+       CASE c.constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f'
+            ELSE 'c' END AS contype,
+       false AS condeferrable, false AS condeferred, true AS convalidated, c.table_oid::UINTEGER AS conrelid,
+       0::UINTEGER AS contypid,
+       (CASE WHEN c.constraint_type IN ('PRIMARY KEY', 'UNIQUE') THEN c.table_oid * 1000 + 500 + c.constraint_index
+            ELSE 0 END)::UINTEGER AS conindid,
+       0::UINTEGER AS conparentid, coalesce(ref.ref_oid, 0)::UINTEGER AS confrelid,
+       CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confupdtype,
+       CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confdeltype,
+       CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 's' ELSE ' ' END AS confmatchtype,
+       true AS conislocal, 0 AS coninhcount, false AS connoinherit,
+       list_transform(c.constraint_column_indexes, lambda i: (i + 1)::SMALLINT) AS conkey,
+       CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN refcols.confkey
+            END AS confkey,
+       NULL::UINTEGER[] AS conpfeqop, NULL::UINTEGER[] AS conppeqop, NULL::UINTEGER[] AS conffeqop,
+       NULL::UINTEGER[] AS conexclop, c.expression AS conbin,
+       CASE c.constraint_type
+            WHEN 'PRIMARY KEY' THEN 'PRIMARY KEY (' || {q('c.constraint_column_names')} || ')'
+            WHEN 'UNIQUE' THEN 'UNIQUE (' || {q('c.constraint_column_names')} || ')'
+            WHEN 'FOREIGN KEY' THEN 'FOREIGN KEY (' || {q('c.constraint_column_names')} || ') REFERENCES '
+                 || CASE WHEN ref.ref_schema IN ('public', 'main') THEN '' ELSE ref.ref_schema || '.' END
+                 || string_split(c.referenced_table, '.')[-1] || '(' || {q('c.referenced_column_names')} || ')'
+            ELSE 'CHECK (' || c.expression || ')' END AS redduck_def
+FROM c LEFT JOIN ref USING (table_oid, constraint_index) LEFT JOIN refcols USING (table_oid, constraint_index)
+"""
+
+
 def _pg_index_sql() -> str:
     return ("SELECT * FROM pg_catalog.pg_index UNION ALL "
             f"SELECT {_CONSTRAINT_INDEX_OID}, table_oid, len(constraint_column_indexes)::INTEGER, "
@@ -192,7 +280,7 @@ def _pg_index_sql() -> str:
 
 def _pg_class_sql(con) -> str:
     cols = con.execute("DESCRIBE pg_catalog.pg_class").fetchall()
-    given = {"oid": _CONSTRAINT_INDEX_OID, "relname": "constraint_name", "relnamespace": "schema_oid",
+    given = {"oid": _CONSTRAINT_INDEX_OID, "relname": _CONSTRAINT_NAME, "relnamespace": "schema_oid",
              "relkind": "'i'", "relam": "403::BIGINT", "relnatts": "len(constraint_column_indexes)::INTEGER",
              "relpersistence": "'p'", "relhasindex": "false", "relispartition": "false", "relchecks": "0",
              "relowner": "10::BIGINT", "reltablespace": "0::BIGINT", "reloftype": "0::BIGINT",
@@ -250,5 +338,7 @@ def install_catalog_views(con) -> None:
     VIEWS["pg_class"] = _pg_class_sql(con)
     VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
+    VIEWS["pg_constraint"] = _pg_constraint_sql()
     for name, body in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
+    install_catalog_macros(con, late=True)

@@ -10,7 +10,22 @@ _TYPE_NAMES = {"INT": "int4", "INTEGER": "int4", "BIGINT": "int8", "SMALLINT": "
                "VARCHAR": "varchar", "DOUBLE": "float8", "FLOAT": "float4", "REAL": "float4",
                "BOOLEAN": "bool", "DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMPTZ": "timestamptz",
                "DECIMAL": "numeric", "NUMERIC": "numeric", "JSON": "json", "JSONB": "jsonb", "UUID": "uuid",
-               "INTERVAL": "interval", "TIME": "time", "CHAR": "bpchar", "DOUBLE PRECISION": "float8"}
+               "INTERVAL": "interval", "TIME": "time", "CHAR": "bpchar", "DOUBLE PRECISION": "float8",
+               "VARBINARY": "bytea", "BLOB": "bytea", "BYTEA": "bytea", "BPCHAR": "bpchar"}
+
+# sqlglot's normalized function classes → the function name PostgreSQL would show
+_FUNC_NAMES = {"Pad": None, "Trim": None, "Hex": "to_hex", "TimestampTrunc": "date_trunc", "DateTrunc": "date_trunc",
+               "TimeToStr": "to_char", "StrToDate": "to_date", "StrToTime": "to_timestamp",
+               "ArraySize": "array_length", "Explode": "unnest", "Unnest": "unnest",
+               "ExplodingGenerateSeries": "generate_series", "GenerateSeries": "generate_series",
+               "LogicalAnd": "bool_and", "LogicalOr": "bool_or", "StrPosition": "position",
+               "ArrayToString": "array_to_string", "ArrayJoin": "array_to_string", "StringToArray": "string_to_array",
+               "Split": "string_to_array", "JSONExtract": "?column?", "JSONExtractScalar": "?column?",
+               "JSONBExtract": "?column?", "JSONBExtractScalar": "?column?", "RegexpLike": "?column?",
+               "RegexpILike": "?column?", "Levenshtein": "levenshtein", "ToChar": "to_char",
+               "UnixToTime": "to_timestamp", "CurrentTimestampLTZ": "now", "ArrayAgg": "array_agg",
+               "GroupConcat": "string_agg", "Stddev": "stddev", "StddevSamp": "stddev_samp",
+               "Variance": "variance", "VariancePop": "var_pop", "ApproxDistinct": "count"}
 
 
 def pg_name(e: exp.Expression) -> str | None:
@@ -18,13 +33,19 @@ def pg_name(e: exp.Expression) -> str | None:
     if isinstance(e, (exp.Column, exp.Dot)):
         return None  # DuckDB already names a column reference by its name
     if isinstance(e, (exp.Cast, exp.TryCast)):
+        base = e.this
+        while isinstance(base, (exp.Cast, exp.TryCast, exp.Paren)):
+            base = base.this
         inner = pg_name(e.this)
-        if inner and inner != "?column?":
+        # a cast of a constant is named by its (outermost) type; of anything else, by that thing
+        if inner and inner != "?column?" and not isinstance(base, (exp.Literal, exp.Null, exp.Boolean)):
             return inner
         if isinstance(e.this, (exp.Column, exp.Dot)):
             return e.this.name
         t = e.to.this.name if hasattr(e.to.this, "name") else str(e.to.this)
-        return _TYPE_NAMES.get(t.upper(), t.lower())
+        if isinstance(e.to, exp.DataType) and e.to.this == exp.DataType.Type.USERDEFINED:
+            t = e.to.args.get("kind") or e.to.sql()
+        return _TYPE_NAMES.get(str(t).upper(), str(t).lower())
     if isinstance(e, exp.Paren):
         return pg_name(e.this)
     if isinstance(e, exp.Bracket):  # x.labels[0] is named "labels", as PostgreSQL names subscripts
@@ -43,6 +64,19 @@ def pg_name(e: exp.Expression) -> str | None:
                 exp.CurrentUser: "current_user", exp.CurrentSchema: "current_schema"}[type(e)]
     if isinstance(e, exp.Case):
         return "case"
+    if isinstance(e, exp.Window):
+        return pg_name(e.this)
+    if isinstance(e, exp.Interval):
+        return "interval"
+    if isinstance(e, (exp.Tuple, exp.Struct)):
+        return "row"
+    if isinstance(e, exp.Trim):
+        where = (e.args.get("position") or "").upper()
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(where, "btrim")
+    if isinstance(e, exp.Pad):
+        return "lpad" if e.args.get("is_left") else "rpad"
+    if type(e).__name__ in _FUNC_NAMES and _FUNC_NAMES[type(e).__name__]:
+        return _FUNC_NAMES[type(e).__name__]
     if isinstance(e, exp.Array):
         return "array"
     if isinstance(e, exp.Exists):
@@ -66,7 +100,7 @@ def pg_column_names(tree: exp.Expression, ctx) -> None:
     for select in tree.find_all(exp.Select):
         # only the outermost select lists name result columns; inner names rarely matter
         # but keep them consistent so that outer references by name still resolve
-        if select.parent is not None and not isinstance(select.parent, (exp.Union, exp.Subquery, exp.CTE,
+        if select.parent is not None and not isinstance(select.parent, (exp.SetOperation, exp.Subquery, exp.CTE,
                                                                         exp.Insert, exp.Create)):
             continue
         if select.find_ancestor(exp.Subquery, exp.CTE, exp.In, exp.Exists) is not None:

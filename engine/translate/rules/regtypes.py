@@ -14,17 +14,17 @@ from redduck.engine.catalog import CATALOG_FUNCTIONS
 # functions DuckDB defines in its pg_catalog schema only: keep their qualifier; every other
 # pg_catalog.f() is a built-in or one of redduck's macros, called unqualified
 _DUCK_PG_CATALOG_ONLY = {
-    "col_description", "current_query", "format_pg_type", "format_type", "has_any_column_privilege",
+    "current_query", "format_pg_type", "format_type", "has_any_column_privilege",
     "has_column_privilege", "has_database_privilege", "has_foreign_data_wrapper_privilege",
     "has_function_privilege", "has_language_privilege", "has_schema_privilege", "has_sequence_privilege",
     "has_server_privilege", "has_table_privilege", "has_tablespace_privilege", "inet_client_addr",
     "inet_client_port", "inet_server_addr", "inet_server_port", "map_to_pg_oid", "map_type_id_to_pg_oid",
-    "obj_description", "pg_collation_is_visible", "pg_conf_load_time", "pg_conversion_is_visible",
-    "pg_function_is_visible", "pg_get_constraintdef", "pg_get_viewdef", "pg_has_role",
+    "pg_collation_is_visible", "pg_conf_load_time", "pg_conversion_is_visible",
+    "pg_function_is_visible", "pg_get_viewdef", "pg_has_role",
     "pg_is_other_temp_schema", "pg_my_temp_schema", "pg_opclass_is_visible", "pg_operator_is_visible",
     "pg_opfamily_is_visible", "pg_postmaster_start_time", "pg_size_pretty", "pg_sleep",
     "pg_ts_config_is_visible", "pg_ts_dict_is_visible", "pg_ts_parser_is_visible",
-    "pg_ts_template_is_visible", "pg_type_is_visible", "pg_typeof", "shobj_description",
+    "pg_ts_template_is_visible", "pg_type_is_visible", "pg_typeof",
     "pg_table_is_visible"}
 
 _REG = {"REGCLASS": "regclass", "REGTYPE": "regtype", "REGNAMESPACE": "regnamespace", "REGPROC": "regproc",
