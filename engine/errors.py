@@ -24,6 +24,7 @@ _BY_CLASS = [
 
 # (pattern in DuckDB's message, SQLSTATE) — first match wins
 _BY_MESSAGE = [
+    (r"Dependency Error|because there are entries that depend on it", "2BP01"),
     (r"date field value out of range|timestamp field value out of range", "22008"),
     (r"out of range for the destination type", E.NUMERIC_VALUE_OUT_OF_RANGE),
     (r"could not choose a best candidate function", E.UNDEFINED_FUNCTION),

@@ -542,7 +542,7 @@ class EngineSession:
     def show_setting(self, name: str) -> Result:
         canon = Settings.canonical(name)
         value = self.settings[canon]
-        col = display(canon) if canon == "timezone" else canon
+        col = display(canon)
         return Result(columns=[Column(col, T.TEXT)], rows=RowSource(batches=[[(value,)]]), tag="SHOW")
 
     def show_all(self) -> Result:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from redduck.protocol.errors import (CANT_CHANGE_RUNTIME_PARAM, INVALID_PARAMETER_VALUE,
                                      UNDEFINED_OBJECT, PgError)
 
-SERVER_VERSION = "15.4"
+SERVER_VERSION = "15.18"
 
 # name → (default, reported to the client in ParameterStatus, settable by the client)
 _DEFS: dict[str, tuple[str, bool, bool]] = {
     "server_version": (SERVER_VERSION, True, False),
-    "server_version_num": ("150004", False, False),
+    "server_version_num": ("150018", False, False),
     "server_encoding": ("UTF8", True, False),
     "client_encoding": ("UTF8", True, True),
     "datestyle": ("ISO, MDY", True, True),

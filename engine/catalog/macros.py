@@ -71,6 +71,9 @@ _MACROS = {
     "pg_get_constraintdef": ("o", "(SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c WHERE rd_c.oid = o), "
                                   "(o, pretty) AS (SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c "
                                   "WHERE rd_c.oid = o)"),
+    "pg_get_serial_sequence": ("t, c", "(SELECT rd_s.schema_name || '.' || rd_s.sequence_name FROM duckdb_sequences() rd_s "
+                                       "WHERE rd_s.sequence_name = string_split(replace(t, '\"', ''), '.')[-1] || '_' || c "
+                                       "|| '_seq' ORDER BY rd_s.schema_name = 'public' DESC LIMIT 1)"),
     "quote_literal": ("s", "CASE WHEN s IS NULL THEN NULL ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
     "quote_nullable": ("s", "CASE WHEN s IS NULL THEN 'NULL' ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
     "pg_get_userbyid": ("o", "coalesce((SELECT rd_r.rolname FROM redduck_auth.roles rd_r WHERE rd_r.oid = o), "
@@ -95,7 +98,6 @@ _MACROS = {
     "pg_get_function_result": ("o", "''"),
     "pg_get_partkeydef": ("o", "NULL::VARCHAR"),
     "pg_get_statisticsobjdef_columns": ("o", "NULL::VARCHAR"),
-    "pg_get_serial_sequence": ("t, c", "NULL::VARCHAR"),
     "pg_get_function_arguments": ("o", "''"),
     "pg_get_triggerdef": ("o", "''"),
     "pg_get_ruledef": ("o", "''"),
@@ -298,9 +300,7 @@ def _pg_type_sql(con) -> str:
     types (_int4 …), which clients such as asyncpg look up to build array codecs."""
     from redduck.protocol import types as T
     cols = con.execute("DESCRIBE pg_catalog.pg_type").fetchall()
-
-    def typed(t: str) -> str:
-        return "VARCHAR" if t.strip('"') == "NULL" else t
+    ns = "11"
 
     arrays = {t.oid: t.array_oid for t in T.BY_OID.values() if t.array_oid}
     arr_case = "CASE oid " + " ".join(f"WHEN {o} THEN {a}" for o, a in arrays.items()) + " ELSE 0 END"
@@ -318,8 +318,25 @@ def _pg_type_sql(con) -> str:
             return "VARCHAR" if n in ("typdelim", "typalign", "typstorage", "typdefault") else "BIGINT"
         return t
 
+    # PostgreSQL's typlen for the types it shares with DuckDB (DuckDB reports its own sizes)
+    base["typlen"] = "CASE oid " + " ".join(f"WHEN {t.oid} THEN {T.typlen(t.oid)}" for t in T.BY_OID.values()) \
+        + " ELSE typlen END"
     select_base = [f"CAST({base[n] if n in base else n} AS {col_type(n, t)}) AS {n}" for n, t, *_ in cols]
-    ns = "11"
+    # PostgreSQL's base types DuckDB's pg_type lacks (text, name, oid, json, jsonb, bpchar, reg*)
+    present = {r[0] for r in con.execute("SELECT oid FROM pg_catalog.pg_type").fetchall()}
+    categories = {"text": "S", "name": "S", "char": "S", "bpchar": "S", "json": "U", "jsonb": "U", "void": "P",
+                  "unknown": "X"}
+    missing = [t for t in T.BY_OID.values() if t.oid not in present]
+    extra_given = {"oid": "m.moid", "typname": "m.mname", "typnamespace": ns, "typowner": "10", "typlen": "m.mlen",
+                   "typbyval": "m.mlen BETWEEN 1 AND 8", "typtype": "CASE WHEN m.mname = 'void' THEN 'p' ELSE 'b' END",
+                   "typcategory": "m.mcat", "typispreferred": "m.mname = 'text'", "typisdefined": "true",
+                   "typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": "m.marr", "typalign": "'i'",
+                   "typstorage": "'x'", "typbasetype": "0", "typtypmod": "-1", "typndims": "0",
+                   "typnotnull": "false", "typcollation": "0"}
+    select_extra = [f"CAST({extra_given[n]} AS {col_type(n, t)})" if n in extra_given else f"NULL::{col_type(n, t)}"
+                    for n, t, *_ in cols]
+    extra_values = ", ".join(f"({t.oid}, '{t.name}', {T.typlen(t.oid)}, '{categories.get(t.name, 'N')}', "
+                             f"{t.array_oid or 0})" for t in missing)
     arr_given = {"oid": "a.aoid", "typname": "'_' || a.ename", "typnamespace": ns, "typowner": "10",
                  "typlen": "-1", "typbyval": "false", "typtype": "'b'", "typcategory": "'A'",
                  "typispreferred": "false", "typisdefined": "true", "typdelim": "','", "typrelid": "0",
@@ -329,8 +346,12 @@ def _pg_type_sql(con) -> str:
     select_arr = [f"CAST({arr_given[n]} AS {col_type(n, t)})" if n in arr_given else f"NULL::{col_type(n, t)}"
                   for n, t, *_ in cols]
     values = ", ".join(f"({t.array_oid}, {t.oid}, '{t.name}')" for t in T.BY_OID.values() if t.array_oid)
-    return (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type UNION ALL "
-            f"SELECT {', '.join(select_arr)} FROM (VALUES {values}) AS a(aoid, eoid, ename)")
+    sql = (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type WHERE oid IS NOT NULL UNION ALL "
+           f"SELECT {', '.join(select_arr)} FROM (VALUES {values}) AS a(aoid, eoid, ename)")
+    if missing:
+        sql += (f" UNION ALL SELECT {', '.join(select_extra)} "
+                f"FROM (VALUES {extra_values}) AS m(moid, mname, mlen, mcat, marr)")
+    return sql
 
 
 def install_catalog_views(con) -> None:

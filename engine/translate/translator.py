@@ -65,6 +65,8 @@ class Translator:
         for rule in RULES:
             duck = rule(duck, ctx) or duck
         sql = duck.sql(dialect=WRITE)
+        if duck.meta.get("prelude"):   # statements a rule needs run first (serial sequences)
+            sql = "; ".join(duck.meta["prelude"] + [sql])
         params = {int(p.name) for p in tree.find_all(exp.Parameter, exp.Placeholder)
                   if str(p.name).isdigit()}
         return Translation(tree, duck, sql, max(params, default=0))

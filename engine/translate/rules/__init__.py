@@ -10,7 +10,8 @@ from .operators import pg_operators
 from .pg_sql import pg_sql
 from .privilege_functions import privilege_functions
 from .regtypes import regtypes
+from .serial_columns import serial_columns
 from .session_functions import session_functions
 from .session_views import session_views
 
-RULES = [forbid_server_access, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]
+RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]

@@ -12,9 +12,17 @@ def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
         if isinstance(node, exp.Dot) and node.this.name.lower() == "information_schema" and isinstance(
                 node.expression, exp.Anonymous) and node.expression.name.lower() in CATALOG_FUNCTIONS:
-            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.expression)
+            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.expression.copy())
         if isinstance(node, exp.Anonymous) and node.name.lower() in CATALOG_FUNCTIONS and not isinstance(
                 node.parent, exp.Dot):
-            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node)
+            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.copy())
         return node
-    return tree.transform(fix, copy=False)
+    # every call is visited, arguments before the calls they are in (which are then copied)
+    for node in reversed(list(tree.find_all(exp.Anonymous, exp.Dot))):
+        new = fix(node)
+        if new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree

@@ -1,6 +1,7 @@
 """PostgreSQL catalog-query idioms DuckDB does not take as written.
 
 `x COLLATE pg_catalog.default` → `x` (DuckDB has no such collation; the default is meant);
+`a LIKE 'p\\_%'` → `a LIKE 'p\\_%' ESCAPE '\\'` (PostgreSQL's default escape character);
 `pg_table_is_visible(oid)` → visible only when the relation's schema is on the search path
 (so redduck's own `redduck_ml` tables stay out of `\\dt`, as PostgreSQL's rules would have it).
 """
@@ -11,6 +12,9 @@ from sqlglot import exp
 
 def pg_sql(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
+        if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
+            # PostgreSQL's LIKE escapes with a backslash unless told otherwise; DuckDB's does not
+            return exp.Escape(this=node, expression=exp.Literal.string("\\"))
         if isinstance(node, exp.Collate):
             coll = node.expression
             name = coll.sql().lower().replace('"', "")

@@ -85,6 +85,11 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
                 if _is_texty(inner.this):
                     return inner.this
                 return exp.Anonymous(this=f"redduck_{fn}_name", expressions=[inner.this])
+            # 'name'::regclass::text, its inner cast already rewritten: the name (it must exist)
+            if isinstance(inner, exp.Anonymous) and inner.name.startswith("redduck_reg") and inner.expressions \
+                    and node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) \
+                    and not inner.name.endswith("_name") and _is_texty(inner.expressions[0]):
+                return exp.Anonymous(this=f"{inner.name}_name", expressions=[inner])
             return node
         fn = _REG[kind]
         if fn is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 from sqlglot import exp
 
-SERVER_VERSION = "15.4"
+from redduck.engine.settings import SERVER_VERSION
 
 
 def version_string() -> str:

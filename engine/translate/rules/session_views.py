@@ -34,7 +34,7 @@ def _database(ctx) -> exp.Expression:
 
 # settings PostgreSQL reports that clients read from pg_settings (pgjdbc: max_index_keys)
 _EXTRA_SETTINGS = {"max_index_keys": "32", "max_function_args": "100", "block_size": "8192",
-                   "server_version_num": "150004", "default_text_search_config": "pg_catalog.english"}
+                   "server_version_num": "150018", "default_text_search_config": "pg_catalog.english"}
 
 
 def _settings(ctx) -> exp.Expression:
