@@ -24,6 +24,13 @@ class Redduck(Postgres):
     """PostgreSQL as clients write it. Model statements have their own parser (engine.ml)."""
 
     class Parser(Postgres.Parser):
+        # sqlglot reads encode/decode's second argument as a character set and drops it;
+        # PostgreSQL's is a format ('base64', 'hex', 'escape'): keep the call as written
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
+                     "ENCODE": lambda args: exp.Anonymous(this="encode", expressions=args),
+                     "DECODE": lambda args: exp.Anonymous(this="decode", expressions=args)}
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DECODE"}
+
         def _parse_types(self, *args, **kwargs):
             # sqlglot stops at `oid[]` (asyncpg's `any($1::oid[])`): OIDs are UINTEGER here
             t = super()._parse_types(*args, **kwargs)

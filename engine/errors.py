@@ -24,6 +24,9 @@ _BY_CLASS = [
 
 # (pattern in DuckDB's message, SQLSTATE) — first match wins
 _BY_MESSAGE = [
+    (r'relation ".*" does not exist', E.UNDEFINED_TABLE),
+    (r'(type|role|function) ".*" does not exist', E.UNDEFINED_OBJECT),
+    (r'schema ".*" does not exist', "3F000"),
     (r"Dependency Error|because there are entries that depend on it", "2BP01"),
     (r"date field value out of range|timestamp field value out of range", "22008"),
     (r"out of range for the destination type", E.NUMERIC_VALUE_OUT_OF_RANGE),

@@ -19,7 +19,7 @@ _MACROS = {
                             "AND (len(string_split(name, '.')) = 1 "
                             "OR rd_n.nspname = string_split(replace(name, '\"', ''), '.')[1]) "
                             "ORDER BY rd_n.nspname = 'main', rd_n.nspname LIMIT 1)"),
-    "to_regtype": ("name", "(SELECT rd_t.oid FROM pg_catalog.pg_type rd_t WHERE rd_t.typname = "
+    "to_regtype": ("name", "(SELECT rd_t.oid FROM redduck_pg.pg_type rd_t WHERE rd_t.typname = "
                            "redduck_type_alias(lower(regexp_replace(name, '^pg_catalog\\.', ''))) "
                            "ORDER BY rd_t.oid LIMIT 1)"),
     "to_regnamespace": ("name", "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = name LIMIT 1)"),
@@ -30,7 +30,7 @@ _MACROS = {
     # PostgreSQL's internal functions (array_in …) are not in DuckDB's pg_proc: no match, not an error
     "redduck_regproc": ("name", "coalesce(to_regproc(name), 0)"),
     "redduck_regclass_name": ("o", "coalesce((SELECT relname FROM pg_catalog.pg_class WHERE oid = o LIMIT 1), o::VARCHAR)"),
-    "redduck_regtype_name": ("o", "coalesce((SELECT typname FROM pg_catalog.pg_type WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    "redduck_regtype_name": ("o", "coalesce((SELECT typname FROM redduck_pg.pg_type WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_regnamespace_name": ("o", "coalesce((SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_regproc_name": ("o", "coalesce((SELECT proname FROM pg_catalog.pg_proc WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
@@ -47,15 +47,18 @@ _MACROS = {
     # PostgreSQL's names for the built-in types, as \d and JDBC show them
     "format_type": ("o, m", "CASE o WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 20 THEN 'bigint' "
                             "WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
-                            "WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' WHEN 1043 THEN 'character varying' "
-                            "WHEN 1042 THEN 'character' WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone' "
+                            "WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' "
+                            "WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone' "
                             "WHEN 1114 THEN 'timestamp without time zone' WHEN 1184 THEN 'timestamp with time zone' "
                             "WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' WHEN 114 THEN 'json' WHEN 3802 THEN 'jsonb' "
                             "WHEN 1700 THEN CASE WHEN m IS NULL OR m < 0 THEN 'numeric' "
                             # PostgreSQL's typmod is ((p << 16) | s) + 4; DuckDB's pg_attribute says p * 1000 + s
                             "WHEN m >= 65540 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' "
                             "ELSE 'numeric(' || (m // 1000) || ',' || (m % 1000) || ')' END "
-                            "ELSE coalesce((SELECT rd_t.typname FROM pg_catalog.pg_type rd_t WHERE rd_t.oid = o LIMIT 1), "
+                            "WHEN 1043 THEN CASE WHEN m > 4 THEN 'character varying(' || (m - 4) || ')' "
+                            "ELSE 'character varying' END "
+                            "WHEN 1042 THEN CASE WHEN m > 4 THEN 'character(' || (m - 4) || ')' ELSE 'character' END "
+                            "ELSE coalesce((SELECT rd_t.typname FROM redduck_pg.pg_type rd_t WHERE rd_t.oid = o LIMIT 1), "
                             "'???') END"),
     # information_schema._pg_expandarray(arr): one row per element, as (x, n)
     "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
@@ -109,6 +112,18 @@ CATALOG_FUNCTIONS = frozenset(_MACROS)
 SCHEMA = "redduck_pg"  # not on any session's search path: \df and \dt do not list these
 
 
+def _late_macros() -> set:
+    """Macros that read redduck_pg's views, or call macros that do."""
+    import re
+    late = {n for n, (_, body) in _MACROS.items() if "redduck_pg.pg_" in body}
+    while True:
+        more = {n for n, (_, body) in _MACROS.items() if n not in late
+                and any(re.search(rf"\b{m}\(", body) for m in late)}
+        if not more:
+            return late
+        late |= more
+
+
 def install_catalog_macros(con, late: bool = False) -> None:
     """The macros; those reading redduck_pg's views (`late`) come after the views."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
@@ -116,7 +131,7 @@ def install_catalog_macros(con, late: bool = False) -> None:
     own = re.compile(r"\b(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")
     con.execute(f"SET search_path = '{SCHEMA},main'")
     for name, (params, body) in _MACROS.items():
-        if ("redduck_pg.pg_" in body) != late:
+        if (name in _late_macros()) != late:
             continue
         # a macro's body is expanded in the caller's query: call our own macros qualified
         body = own.sub(lambda m: f"{SCHEMA}.{m.group(1)}(", body)

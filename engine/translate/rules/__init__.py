@@ -7,6 +7,7 @@ from .catalog_tables import catalog_tables
 from .column_names import pg_column_names
 from .forbidden import forbid_server_access
 from .operators import pg_operators
+from .pg_functions import pg_functions
 from .pg_sql import pg_sql
 from .privilege_functions import privilege_functions
 from .regtypes import regtypes
@@ -14,4 +15,4 @@ from .serial_columns import serial_columns
 from .session_functions import session_functions
 from .session_views import session_views
 
-RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_sql, pg_operators, catalog_tables, catalog_functions]
+RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_functions, pg_sql, pg_operators, catalog_tables, catalog_functions]

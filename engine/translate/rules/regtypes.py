@@ -85,6 +85,9 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
                 if _is_texty(inner.this):
                     return inner.this
                 return exp.Anonymous(this=f"redduck_{fn}_name", expressions=[inner.this])
+            if isinstance(inner, exp.Cast) and inner.meta.get("redduck_reg") and \
+                    node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR):
+                return exp.Anonymous(this=f"redduck_{inner.meta['redduck_reg']}_name", expressions=[inner.this])
             # 'name'::regclass::text, its inner cast already rewritten: the name (it must exist)
             if isinstance(inner, exp.Anonymous) and inner.name.startswith("redduck_reg") and inner.expressions \
                     and node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) \
@@ -96,7 +99,9 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
             return exp.cast(node.this, "VARCHAR") if _is_texty(node.this) else exp.cast(node.this, "BIGINT")
         if _is_texty(node.this):
             return exp.Anonymous(this=f"redduck_{fn}", expressions=[node.this])
-        return exp.cast(node.this, "BIGINT")
+        as_oid = exp.cast(node.this, "BIGINT")
+        as_oid.meta["redduck_reg"] = fn   # an outer ::text then asks for the name
+        return as_oid
 
     # innermost first, so that 'x'::regclass::oid sees its inner cast already rewritten
     nodes = [n for n in tree.walk(bfs=False) if isinstance(n, (exp.Cast, exp.Dot))]

@@ -1,0 +1,120 @@
+"""PostgreSQL functions and literals DuckDB spells or reads differently.
+
+`format('%s-%I', a, b)` → `concat(coalesce(CAST(a AS VARCHAR), ''), '-', quote_ident(b))`;
+`encode(b, 'base64')` → `to_base64(b)`; `decode(s, 'hex')` → `unhex(s)`; `to_hex(n)` →
+`lower(hex(n))`; `octet_length(s)` → `strlen(s)`; `'\\x0102'::bytea` → `unhex('0102')`;
+`'yes'::boolean` → `true`; `a SIMILAR TO 'a%'` → the same with a regular expression;
+`json_build_object(…)` → `json_object(…)`.
+"""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from redduck.protocol.errors import INVALID_TEXT_REPRESENTATION, PgError
+
+_TRUE = {"t", "true", "y", "yes", "on", "1"}
+_FALSE = {"f", "false", "n", "no", "off", "0"}
+
+
+def _call(name: str, *args) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _format(fmt: str, args: list) -> exp.Expression:
+    """PostgreSQL's format(): %s, %I, %L and %%, in order (positions like %1$s too)."""
+    pieces, i, n, nxt = [], 0, len(fmt), 0
+    text = ""
+    while i < n:
+        ch = fmt[i]
+        if ch != "%":
+            text += ch
+            i += 1
+            continue
+        j = i + 1
+        pos = None
+        digits = ""
+        while j < n and fmt[j].isdigit():
+            digits += fmt[j]
+            j += 1
+        if digits and j < n and fmt[j] == "$":
+            pos, j = int(digits) - 1, j + 1
+        elif digits:
+            j = i + 1
+        if j >= n:
+            raise PgError("22023", "unterminated format() type specifier")
+        kind = fmt[j]
+        if kind == "%":
+            text += "%"
+            i = j + 1
+            continue
+        if kind not in "sIL":
+            raise PgError("22023", f'unrecognized format() type specifier "{kind}"')
+        idx = pos if pos is not None else nxt
+        if idx >= len(args):
+            raise PgError("22023", "too few arguments for format()")
+        nxt = idx + 1
+        if text:
+            pieces.append(exp.Literal.string(text))
+            text = ""
+        arg = args[idx]
+        if kind == "s":
+            pieces.append(exp.Coalesce(this=exp.cast(arg.copy(), "VARCHAR"), expressions=[exp.Literal.string("")]))
+        elif kind == "I":
+            pieces.append(_call("quote_ident", exp.cast(arg.copy(), "VARCHAR")))
+        else:
+            pieces.append(_call("quote_nullable", arg.copy()))
+        i = j + 1
+    if text or not pieces:
+        pieces.append(exp.Literal.string(text))
+    return exp.Concat(expressions=pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _similar_regex(pattern: str) -> str:
+    out = []
+    for ch in pattern:
+        out.append({"%": ".*", "_": ".", ".": "\\.", "^": "\\^", "$": "\\$"}.get(ch, ch))
+    return "".join(out)
+
+
+def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
+    def fix(node):
+        if isinstance(node, exp.Format) or (isinstance(node, exp.Anonymous) and node.name.lower() == "format"):
+            args = [node.this, *node.expressions] if isinstance(node, exp.Format) else list(node.expressions)
+            if args and isinstance(args[0], exp.Literal) and args[0].is_string:
+                return _format(args[0].this, args[1:])
+            return node
+        if isinstance(node, exp.Anonymous):
+            name = node.name.lower()
+            args = node.expressions
+            if name in ("encode", "decode") and len(args) == 2 and isinstance(args[1], exp.Literal):
+                how = args[1].this.lower()
+                fn = {("encode", "base64"): "to_base64", ("encode", "hex"): "hex",
+                      ("decode", "base64"): "from_base64", ("decode", "hex"): "unhex"}.get((name, how))
+                if fn is None:
+                    raise PgError("22023", f'unrecognized encoding: "{args[1].this}"')
+                call = _call(fn, args[0])
+                return _call("lower", call) if fn == "hex" else call
+            if name in ("octet_length",) and len(args) == 1:
+                return _call("strlen", exp.cast(args[0], "VARCHAR"))
+            if name == "bit_length" and len(args) == 1:
+                return exp.Mul(this=_call("strlen", exp.cast(args[0], "VARCHAR")), expression=exp.Literal.number(8))
+            if name in ("json_build_object", "jsonb_build_object"):
+                return _call("json_object", *args)
+        if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Anonymous):
+            return _call("lower", node)
+        if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
+            text = node.this.this
+            if node.to.is_type(exp.DataType.Type.BOOLEAN):
+                v = text.strip().lower()
+                if v in _TRUE:
+                    return exp.true()
+                if v in _FALSE:
+                    return exp.false()
+                raise PgError(INVALID_TEXT_REPRESENTATION, f'invalid input syntax for type boolean: "{text}"')
+            if node.to.is_type(exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY) and text.startswith("\\x"):
+                return _call("unhex", exp.Literal.string(text[2:]))
+        if isinstance(node, exp.SimilarTo) and isinstance(node.expression, exp.Literal):
+            return exp.RegexpLike(this=node.this, expression=exp.Literal.string(
+                "^(" + _similar_regex(node.expression.this) + ")$"))
+        return node
+    return tree.transform(fix, copy=False)
