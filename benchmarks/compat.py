@@ -241,6 +241,9 @@ def answer(conn, stmts):
 
 
 def run(dsn: str) -> list:
+    # both sides alike where a difference is configuration, not behaviour: the database is
+    # called postgres (redduck's file is postgres.duckdb) and the session's TimeZone is UTC
+    dsn += " options='-c TimeZone=UTC'"
     with psycopg.connect(dsn, autocommit=True) as c:
         for sql in SETUP:
             c.execute(sql)
@@ -262,7 +265,7 @@ def main() -> None:
         expected = run(pg.dsn())
     finally:
         pg.stop()
-    rd = RedduckPeer().start()
+    rd = RedduckPeer(name="postgres").start()
     try:
         got = run(rd.dsn())
     finally:

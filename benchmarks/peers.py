@@ -50,9 +50,9 @@ class PostgresPeer:
 
 
 class RedduckPeer:
-    def __init__(self, import_dir: str | None = None) -> None:
+    def __init__(self, import_dir: str | None = None, name: str = "bench") -> None:
         self.dir = tempfile.mkdtemp(prefix="redduck-bench-")
-        self.proc = ServerProcess(os.path.join(self.dir, "bench.duckdb"),
+        self.proc = ServerProcess(os.path.join(self.dir, f"{name}.duckdb"),
                                   import_dirs=[import_dir] if import_dir else [])
 
     def start(self) -> "RedduckPeer":

@@ -23,6 +23,10 @@ class _PgTokenizerCore(TokenizerCore):
 class Redduck(Postgres):
     """PostgreSQL as clients write it. Model statements have their own parser (engine.ml)."""
 
+    # each function call remembers the name it was written with (PostgreSQL names the
+    # result column after it: strpos, substr, char_length … which sqlglot normalizes away)
+    ORIGINAL_NAME_META_KEY = "pg_name"
+
     class Parser(Postgres.Parser):
         # sqlglot reads encode/decode's second argument as a character set and drops it;
         # PostgreSQL's is a format ('base64', 'hex', 'escape'): keep the call as written

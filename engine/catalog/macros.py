@@ -204,6 +204,25 @@ VIEWS = {
                       "SELECT view_oid, 1259::BIGINT, 0, comment FROM duckdb_views() WHERE comment IS NOT NULL "
                       "AND comment <> '' UNION ALL SELECT table_oid, 1259::BIGINT, (column_index)::INTEGER, comment "
                       "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> ''",
+    # information_schema.columns with PostgreSQL's type names (DuckDB reports its own)
+    "columns": "SELECT * REPLACE ("
+               "CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('HUGEINT', 'UBIGINT', 'UHUGEINT') "
+               "THEN 'numeric' WHEN data_type LIKE 'ENUM(%' THEN 'USER-DEFINED' "
+               "WHEN data_type LIKE '%[]' THEN 'ARRAY' WHEN data_type LIKE 'STRUCT%' OR data_type LIKE 'MAP%' "
+               "THEN 'json' ELSE CASE data_type WHEN 'INTEGER' THEN 'integer' WHEN 'BIGINT' THEN 'bigint' "
+               "WHEN 'SMALLINT' THEN 'smallint' WHEN 'TINYINT' THEN 'smallint' WHEN 'UTINYINT' THEN 'smallint' "
+               "WHEN 'USMALLINT' THEN 'integer' WHEN 'UINTEGER' THEN 'bigint' WHEN 'VARCHAR' THEN 'character varying' "
+               "WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date' WHEN 'TIME' THEN 'time without time zone' "
+               "WHEN 'TIMESTAMP' THEN 'timestamp without time zone' "
+               "WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone' WHEN 'DOUBLE' THEN 'double precision' "
+               "WHEN 'FLOAT' THEN 'real' WHEN 'INTERVAL' THEN 'interval' WHEN 'BLOB' THEN 'bytea' "
+               "WHEN 'UUID' THEN 'uuid' WHEN 'JSON' THEN 'json' ELSE lower(data_type) END END AS data_type, "
+               "CASE WHEN data_type LIKE 'ENUM(%' THEN udt_name ELSE CASE WHEN data_type LIKE 'DECIMAL%' "
+               "THEN 'numeric' ELSE CASE data_type WHEN 'INTEGER' THEN 'int4' WHEN 'BIGINT' THEN 'int8' "
+               "WHEN 'SMALLINT' THEN 'int2' WHEN 'VARCHAR' THEN 'varchar' WHEN 'BOOLEAN' THEN 'bool' "
+               "WHEN 'DOUBLE' THEN 'float8' WHEN 'FLOAT' THEN 'float4' WHEN 'TIMESTAMP WITH TIME ZONE' "
+               "THEN 'timestamptz' WHEN 'BLOB' THEN 'bytea' ELSE lower(data_type) END END END AS udt_name) "
+               "FROM information_schema.columns",
     # information_schema.table_privileges: explicit grants, plus the owners' implicit ones
     "table_privileges": "SELECT coalesce(g.grantor, g.grantee) AS grantor, CASE WHEN g.grantee = 'public' "
                         "THEN 'PUBLIC' ELSE g.grantee END AS grantee, current_database() AS table_catalog, "

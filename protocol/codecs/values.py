@@ -127,7 +127,18 @@ def encode_text(v, oid: int) -> str:
         return "\\x" + bytes(v).hex()
     if isinstance(v, (dict, list)):
         return json.dumps(_jsonable(v), separators=(", ", ": "))
+    if isinstance(v, tuple):   # ROW(…): PostgreSQL's record text, (1,a,"b c",)
+        return "(" + ",".join(_record_item(x) for x in v) + ")"
     return str(v)
+
+
+def _record_item(x) -> str:
+    if x is None:
+        return ""
+    s = encode_text(x, 0)
+    if s == "" or any(c in s for c in ',()"\\ '):
+        return '"' + s.replace("\\", "\\\\").replace('"', '""') + '"'
+    return s
 
 
 def _jsonable(v):

@@ -7,7 +7,7 @@ from sqlglot import exp
 from redduck.engine.catalog.macros import VIEWS
 
 # information_schema views DuckDB lacks, kept in redduck_pg beside the pg_catalog ones
-INFORMATION_SCHEMA_VIEWS = {"table_privileges"}
+INFORMATION_SCHEMA_VIEWS = {"table_privileges", "columns"}
 
 
 def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:

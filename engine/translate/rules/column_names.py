@@ -64,8 +64,13 @@ def pg_name(e: exp.Expression) -> str | None:
                 exp.CurrentUser: "current_user", exp.CurrentSchema: "current_schema"}[type(e)]
     if isinstance(e, exp.Case):
         return "case"
+
     if isinstance(e, exp.Window):
         return pg_name(e.this)
+    if e.meta.get("pg_name"):
+        return str(e.meta["pg_name"]).lower()   # a function call, named as the client wrote it
+    if isinstance(e, (exp.Binary, exp.Not)):
+        return "?column?"   # an operator (2 ^ 10, a % b, AND …), even where sqlglot has a function
     if isinstance(e, exp.Interval):
         return "interval"
     if isinstance(e, (exp.Tuple, exp.Struct)):

@@ -113,6 +113,22 @@ def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
                 raise PgError(INVALID_TEXT_REPRESENTATION, f'invalid input syntax for type boolean: "{text}"')
             if node.to.is_type(exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY) and text.startswith("\\x"):
                 return _call("unhex", exp.Literal.string(text[2:]))
+        if isinstance(node, exp.Extract) and node.this.name.lower() == "epoch":
+            # PostgreSQL 14+ answers numeric, microseconds included
+            return exp.cast(_call("epoch", node.expression), "DECIMAL(38, 6)")
+        if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and not node.this.is_string \
+                and node.to.is_type(exp.DataType.Type.DECIMAL) and not node.to.expressions:
+            return node.this   # '1.50::numeric' keeps its scale; DuckDB's bare DECIMAL would be (18,3)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+            # a quoted literal beside a number is of the number's type, as PostgreSQL
+            # resolves an unknown literal: 1 + '2' is 3, 1 + 'a' is 22P02
+            left, right = node.this, node.expression
+            for num, text, key in ((left, right, "expression"), (right, left, "this")):
+                if isinstance(num, exp.Literal) and not num.is_string and isinstance(text, exp.Literal) \
+                        and text.is_string:
+                    node.set(key, exp.cast(text, "INT" if num.this.lstrip("-").isdigit() else "DECIMAL(38, 10)"))
+                    break
+            return node
         if isinstance(node, exp.SimilarTo) and isinstance(node.expression, exp.Literal):
             return exp.RegexpLike(this=node.this, expression=exp.Literal.string(
                 "^(" + _similar_regex(node.expression.this) + ")$"))
