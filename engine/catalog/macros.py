@@ -5,6 +5,8 @@ pg_namespace, pg_attribute, pg_index, pg_constraint …; what clients call besid
 """
 from __future__ import annotations
 
+import duckdb
+
 # name → macro body (parameters, expression)
 _MACROS = {
     "redduck_type_alias": ("n", "CASE n WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' "
@@ -24,13 +26,15 @@ _MACROS = {
                            "ORDER BY rd_t.oid LIMIT 1)"),
     "to_regnamespace": ("name", "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = name LIMIT 1)"),
     "to_regproc": ("name", "(SELECT oid FROM pg_catalog.pg_proc WHERE proname = name LIMIT 1)"),
-    "redduck_regclass": ("name", "coalesce(to_regclass(name), error('relation \"' || name || '\" does not exist'))"),
-    "redduck_regtype": ("name", "coalesce(to_regtype(name), error('type \"' || name || '\" does not exist'))"),
-    "redduck_regnamespace": ("name", "coalesce(to_regnamespace(name), error('schema \"' || name || '\" does not exist'))"),
+    "redduck_regclass": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regclass(name), error('relation \"' || name || '\" does not exist')) END"),
+    "redduck_regtype": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regtype(name), error('type \"' || name || '\" does not exist')) END"),
+    "redduck_regnamespace": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regnamespace(name), error('schema \"' || name || '\" does not exist')) END"),
     # PostgreSQL's internal functions (array_in …) are not in DuckDB's pg_proc: no match, not an error
     "redduck_regproc": ("name", "coalesce(to_regproc(name), 0)"),
     "redduck_regclass_name": ("o", "coalesce((SELECT relname FROM pg_catalog.pg_class WHERE oid = o LIMIT 1), o::VARCHAR)"),
-    "redduck_regtype_name": ("o", "coalesce((SELECT typname FROM redduck_pg.pg_type WHERE oid = o LIMIT 1), o::VARCHAR)"),
+    # regtype's output is format_type's name: 'int4'::regtype::text is 'integer'
+    "redduck_regtype_name": ("o", "CASE WHEN EXISTS (SELECT 1 FROM redduck_pg.pg_type WHERE oid = o) "
+                                  "THEN format_type(o, NULL) ELSE o::VARCHAR END"),
     "redduck_regnamespace_name": ("o", "coalesce((SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_regproc_name": ("o", "coalesce((SELECT proname FROM pg_catalog.pg_proc WHERE oid = o LIMIT 1), o::VARCHAR)"),
     "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
@@ -74,6 +78,8 @@ _MACROS = {
     "pg_get_constraintdef": ("o", "(SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c WHERE rd_c.oid = o), "
                                   "(o, pretty) AS (SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c "
                                   "WHERE rd_c.oid = o)"),
+    # no partitioning here: a relation is its own only ancestor
+    "pg_partition_ancestors": ("o", "CAST(o AS BIGINT)"),
     "pg_get_serial_sequence": ("t, c", "(SELECT rd_s.schema_name || '.' || rd_s.sequence_name FROM duckdb_sequences() rd_s "
                                        "WHERE rd_s.sequence_name = string_split(replace(t, '\"', ''), '.')[-1] || '_' || c "
                                        "|| '_seq' ORDER BY rd_s.schema_name = 'public' DESC LIMIT 1)"),
@@ -90,8 +96,9 @@ _MACROS = {
     "array_upper": ("a, d", "CASE WHEN len(a) > 0 AND d = 1 THEN len(a) END"),
     "quote_ident": ("s", "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
                          "ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END"),
-    "pg_get_indexdef": ("o", "(SELECT sql FROM duckdb_indexes() WHERE index_oid = o LIMIT 1), "
-                             "(o, col, pretty) AS (SELECT sql FROM duckdb_indexes() WHERE index_oid = o LIMIT 1)"),
+    "pg_get_indexdef": ("o", "(SELECT rd_i.def FROM redduck_pg.pg_indexdef rd_i WHERE rd_i.oid = o LIMIT 1), "
+                             "(o, col, pretty) AS (SELECT rd_i.def FROM redduck_pg.pg_indexdef rd_i "
+                             "WHERE rd_i.oid = o LIMIT 1)"),
     "pg_total_relation_size": ("o", "0::BIGINT"),
     "pg_relation_size": ("o", "0::BIGINT"),
     "pg_table_size": ("o", "0::BIGINT"),
@@ -102,7 +109,7 @@ _MACROS = {
     "pg_get_partkeydef": ("o", "NULL::VARCHAR"),
     "pg_get_statisticsobjdef_columns": ("o", "NULL::VARCHAR"),
     "pg_get_function_arguments": ("o", "''"),
-    "pg_get_triggerdef": ("o", "''"),
+    "pg_get_triggerdef": ("o", "'', (o, pretty) AS ''"),
     "pg_get_ruledef": ("o", "''"),
 }
 
@@ -130,12 +137,20 @@ def install_catalog_macros(con, late: bool = False) -> None:
     import re
     own = re.compile(r"\b(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")
     con.execute(f"SET search_path = '{SCHEMA},main'")
-    for name, (params, body) in _MACROS.items():
-        if (name in _late_macros()) != late:
-            continue
-        # a macro's body is expanded in the caller's query: call our own macros qualified
-        body = own.sub(lambda m: f"{SCHEMA}.{m.group(1)}(", body)
-        con.execute(f"CREATE OR REPLACE MACRO {SCHEMA}.{name}({params}) AS {body}")
+    late_names = _late_macros()
+    # a macro's body is expanded in the caller's query: call our own macros qualified
+    todo = [(n, p, own.sub(lambda m: f"{SCHEMA}.{m.group(1)}(", b)) for n, (p, b) in _MACROS.items()
+            if (n in late_names) == late]
+    while todo:   # a macro binds the macros it calls: create those first, whatever their order here
+        failed = []
+        for name, params, body in todo:
+            try:
+                con.execute(f"CREATE OR REPLACE MACRO {SCHEMA}.{name}({params}) AS {body}")
+            except (duckdb.CatalogException, duckdb.BinderException):
+                failed.append((name, params, body))
+        if len(failed) == len(todo):
+            raise RuntimeError(f"catalog macros that cannot be created: {[f[0] for f in failed]}")
+        todo = failed
     con.execute("SET search_path = 'main'")
 
 
@@ -147,7 +162,12 @@ VIEWS = {
     # present and empty, as on a PostgreSQL database that uses none of them
     "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace "
                     "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
-    "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid) "
+    "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
+                    "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
+                    "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
+                    "CAST(attlen AS SMALLINT) AS attlen, CAST(attalign AS VARCHAR) AS attalign, "
+                    "CAST(attcompression AS VARCHAR) AS attcompression, CAST(attacl AS VARCHAR[]) AS attacl, "
+                    "CAST(attoptions AS VARCHAR[]) AS attoptions, CAST(attfdwoptions AS VARCHAR[]) AS attfdwoptions) "
                     "FROM pg_catalog.pg_attribute",
     "pg_range": "SELECT NULL::UINTEGER AS rngtypid, NULL::UINTEGER AS rngsubtype, NULL::UINTEGER AS rngmultitypid, "
                 "NULL::BIGINT AS rngcollation, NULL::BIGINT AS rngsubopc, NULL::VARCHAR AS rngcanonical, "
@@ -315,18 +335,46 @@ def _pg_index_sql() -> str:
 
 
 def _pg_class_sql(con) -> str:
+    """DuckDB's pg_class with typed reloptions/relacl, the owner from redduck's role store
+    (the bootstrap superuser, OID 10, for what nobody created through redduck), plus the
+    indexes PostgreSQL has for primary keys and unique constraints."""
     cols = con.execute("DESCRIBE pg_catalog.pg_class").fetchall()
     given = {"oid": _CONSTRAINT_INDEX_OID, "relname": _CONSTRAINT_NAME, "relnamespace": "schema_oid",
              "relkind": "'i'", "relam": "403::BIGINT", "relnatts": "len(constraint_column_indexes)::INTEGER",
              "relpersistence": "'p'", "relhasindex": "false", "relispartition": "false", "relchecks": "0",
              "relowner": "10::BIGINT", "reltablespace": "0::BIGINT", "reloftype": "0::BIGINT",
              "relreplident": "'n'", "relrowsecurity": "false", "relhasrules": "false", "relhastriggers": "false"}
-    def typed(t: str) -> str:
+    list_cols = {"reloptions", "relacl"}
+
+    def typed(n: str, t: str) -> str:
+        if n in list_cols:
+            return "VARCHAR[]"
         return "VARCHAR" if t.strip('"') == "NULL" else t
 
-    select = [f"CAST({given[n]} AS {typed(t)})" if n in given else f"NULL::{typed(t)}" for n, t, *_ in cols]
-    return (f"SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class UNION ALL "
-            f"SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES}")
+    owner = ("coalesce((SELECT rd_r.oid FROM redduck_auth.owners rd_o JOIN redduck_auth.roles rd_r "
+             "ON rd_r.rolname = rd_o.owner JOIN pg_catalog.pg_namespace rd_n ON rd_n.nspname = rd_o.schema_name "
+             "WHERE rd_o.kind = 'table' AND rd_o.object_name = lower(relname) AND rd_n.oid = relnamespace "
+             "LIMIT 1), 10)")
+    replaced = [f"CAST(reloptions AS VARCHAR[]) AS reloptions", "CAST(relacl AS VARCHAR[]) AS relacl",
+                f"CAST({owner} AS {typed('relowner', 'INTEGER')}) AS relowner",
+                "coalesce(CAST(relreplident AS VARCHAR), 'd') AS relreplident",
+                # psql looks for foreign keys only where a table "has triggers", as FKs do in PostgreSQL
+                "coalesce(relhastriggers, false) OR oid IN (SELECT table_oid FROM duckdb_constraints() "
+                "WHERE constraint_type = 'FOREIGN KEY') OR relname IN (SELECT string_split(referenced_table, '.')[-1] "
+                "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') AS relhastriggers"]
+    select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
+    return (f"SELECT * REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class "
+            f"UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES}")
+
+
+def _pg_indexdef_sql() -> str:
+    """pg_get_indexdef's text, as PostgreSQL writes it: CREATE [UNIQUE] INDEX n ON s.t USING btree (cols)."""
+    return ("SELECT index_oid AS oid, 'CREATE ' || CASE WHEN is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' "
+            "|| index_name || ' ON ' || schema_name || '.' || table_name || ' USING btree (' "
+            "|| replace(replace(trim(expressions, '[]'), chr(39), ''), '\"', '') || ')' AS def FROM duckdb_indexes() WHERE database_name = current_database() "
+            f"UNION ALL SELECT {_CONSTRAINT_INDEX_OID}, 'CREATE UNIQUE INDEX ' || {_CONSTRAINT_NAME} || ' ON ' "
+            "|| schema_name || '.' || table_name || ' USING btree (' "
+            f"|| {_quoted_list('constraint_column_names')} || ')' {_CONSTRAINT_INDEXES}")
 
 
 def _pg_type_sql(con) -> str:
@@ -394,6 +442,7 @@ def install_catalog_views(con) -> None:
     VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
     VIEWS["pg_constraint"] = _pg_constraint_sql()
+    VIEWS["pg_indexdef"] = _pg_indexdef_sql()
     for name, body in VIEWS.items():
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
     install_catalog_macros(con, late=True)

@@ -12,6 +12,12 @@ from sqlglot import exp
 
 def pg_sql(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) \
+                and node.this.name.lower() == "pg_partition_ancestors" and node.this.expressions:
+            # no partitions here: a relation is its own only ancestor, at depth 1
+            row = exp.select(exp.cast(node.this.expressions[0], "BIGINT"), exp.Literal.number(1))
+            return exp.Subquery(this=row, alias=node.args.get("alias") or exp.TableAlias(
+                this=exp.to_identifier("pg_partition_ancestors")))
         if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
             # PostgreSQL's LIKE escapes with a backslash unless told otherwise; DuckDB's does not
             return exp.Escape(this=node, expression=exp.Literal.string("\\"))

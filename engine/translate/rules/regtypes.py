@@ -58,6 +58,15 @@ def _unqualify(dtype: exp.Expression) -> exp.Expression:
     return dtype
 
 
+def _in_select_list(node: exp.Expression) -> bool:
+    holder = node.parent if isinstance(node.parent, exp.Alias) else node
+    return isinstance(holder.parent, exp.Select) and holder.arg_key == "expressions"
+
+
+def _output_name(node: exp.Cast) -> str:
+    return node.this.name if isinstance(node.this, exp.Column) else _reg_kind(node.to).lower()
+
+
 def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
     for dtype in list(tree.find_all(exp.DataType)):
         new = _unqualify(dtype)
@@ -98,7 +107,15 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
         if fn is None:
             return exp.cast(node.this, "VARCHAR") if _is_texty(node.this) else exp.cast(node.this, "BIGINT")
         if _is_texty(node.this):
-            return exp.Anonymous(this=f"redduck_{fn}", expressions=[node.this])
+            oid = exp.Anonymous(this=f"redduck_{fn}", expressions=[node.this])
+            if not _in_select_list(node):
+                return oid
+            name = exp.Anonymous(this=f"redduck_{fn}_name", expressions=[oid])
+            return name if isinstance(node.parent, exp.Alias) else exp.alias_(name, _output_name(node))
+        if _in_select_list(node):
+            # a reg* value the client reads is shown by name, as PostgreSQL's output function does
+            name = exp.Anonymous(this=f"redduck_{fn}_name", expressions=[node.this])
+            return name if isinstance(node.parent, exp.Alias) else exp.alias_(name, _output_name(node))
         as_oid = exp.cast(node.this, "BIGINT")
         as_oid.meta["redduck_reg"] = fn   # an outer ::text then asks for the name
         return as_oid

@@ -1,0 +1,70 @@
+"""Rewrite rules, one line each: PostgreSQL in, the DuckDB SQL redduck runs out."""
+import pytest
+
+from redduck.engine.sqltext import split_statements
+from redduck.engine.translate import TranslateContext, Translator
+from redduck.protocol.errors import PgError
+
+CASES = [
+    # column names as PostgreSQL derives them
+    ("SELECT strpos(a, b) FROM t", 'SELECT STRPOS(a, b) AS "strpos" FROM t'),
+    ("SELECT 2 ^ 10", 'SELECT POWER(2, 10) AS "?column?"'),
+    ("SELECT true AND NULL", 'SELECT TRUE AND NULL AS "?column?"'),
+    ("SELECT row_number() OVER () FROM t", 'SELECT ROW_NUMBER() OVER () AS "row_number" FROM t'),
+    ("SELECT 1::text::int", 'SELECT CAST(CAST(1 AS TEXT) AS INT) AS "int4"'),
+    ("SELECT trim(a) FROM t", 'SELECT TRIM(a) AS "btrim" FROM t'),
+    ("SELECT 1 INTERSECT SELECT 1", 'SELECT 1 AS "?column?" INTERSECT SELECT 1 AS "?column?"'),
+    # PostgreSQL functions DuckDB spells differently
+    ("SELECT format('%s-%I', a, b) FROM t",
+     "SELECT COALESCE(CAST(a AS TEXT), '') || '-' || redduck_pg.quote_ident(CAST(b AS TEXT)) AS \"format\" FROM t"),
+    ("SELECT encode(b, 'base64') FROM t", 'SELECT TO_BASE64(b) AS "encode" FROM t'),
+    ("SELECT decode(s, 'hex') FROM t", 'SELECT UNHEX(s) AS "decode" FROM t'),
+    ("SELECT to_hex(255)", 'SELECT LOWER(HEX(255)) AS "to_hex"'),
+    ("SELECT 'yes'::boolean", 'SELECT TRUE AS "bool"'),
+    ("SELECT '\\x0102'::bytea", "SELECT UNHEX('0102') AS \"bytea\""),
+    ("SELECT 'abc' SIMILAR TO 'a%'", "SELECT REGEXP_MATCHES('abc', '^(a.*)$') AS \"?column?\""),
+    ("SELECT 1.50::numeric", 'SELECT 1.50 AS "numeric"'),
+    ("SELECT 1 + 'a'", "SELECT 1 + CAST('a' AS INT) AS \"?column?\""),
+    ("SELECT extract(epoch FROM ts) FROM t", 'SELECT CAST(EPOCH(ts) AS DECIMAL(38, 6)) AS "extract" FROM t'),
+    # LIKE escapes with a backslash, as in PostgreSQL
+    ("SELECT a FROM t WHERE a LIKE 'x\\_%'", "SELECT a FROM t WHERE a LIKE 'x\\_%' ESCAPE '\\'"),
+    # privileges and the current role
+    ("SELECT has_table_privilege('t', 'SELECT')",
+     "SELECT REDDUCK_PRIVILEGE('table', CAST('alice' AS TEXT), CAST('t' AS TEXT), CAST('SELECT' AS TEXT)) "
+     "AS \"has_table_privilege\""),
+    ("SELECT session_user", "SELECT 'alice' AS \"session_user\""),
+    # reg* casts
+    ("SELECT 'x'::regclass::text", "SELECT redduck_pg.redduck_regclass_name(redduck_pg.redduck_regclass('x')) AS \"text\""),
+    ("SELECT c.oid::regclass::text FROM pg_class c",
+     'SELECT redduck_pg.redduck_regclass_name(c.oid) AS "oid" FROM redduck_pg.pg_class AS c'),
+    # SERIAL and IDENTITY columns become sequences
+    ("CREATE TABLE t (id SERIAL PRIMARY KEY, v TEXT)",
+     "CREATE OR REPLACE SEQUENCE t_id_seq; CREATE TABLE t (id INT DEFAULT NEXTVAL('t_id_seq') PRIMARY KEY, v TEXT)"),
+    ("CREATE TABLE IF NOT EXISTS t (id BIGINT GENERATED ALWAYS AS IDENTITY)",
+     "CREATE SEQUENCE IF NOT EXISTS t_id_seq; CREATE TABLE IF NOT EXISTS t (id BIGINT DEFAULT NEXTVAL('t_id_seq') "
+     "NOT NULL)"),
+]
+
+
+@pytest.fixture(scope="module")
+def translate():
+    tr = Translator()
+    ctx = TranslateContext(user="alice")
+    return lambda sql: tr.translate(split_statements(sql)[0], ctx).sql
+
+
+@pytest.mark.parametrize("sql,expected", CASES)
+def test_rule(translate, sql, expected):
+    assert translate(sql) == expected
+
+
+def test_bad_boolean_literal_is_22p02(translate):
+    with pytest.raises(PgError) as e:
+        translate("SELECT 'maybe'::boolean")
+    assert e.value.code == "22P02"
+
+
+def test_bad_format_specifier_is_22023(translate):
+    with pytest.raises(PgError) as e:
+        translate("SELECT format('%x', 1)")
+    assert e.value.code == "22023"
