@@ -49,3 +49,67 @@ def test_sqlalchemy_inspector(server):
     assert insp.has_table("cat_items")
     assert not insp.has_table("nope_nope")
     eng.dispose()
+
+
+def _keyed_schema(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        for sql in ["drop table if exists key_emp", "drop table if exists key_dept",
+                    "create table key_dept (id int primary key, name varchar(40) not null unique)",
+                    "create table key_emp (id serial primary key, name text not null, "
+                    "dept_id int references key_dept (id), salary numeric(10,2) default 1000.00)",
+                    "create index key_emp_name_idx on key_emp (name)",
+                    "comment on table key_emp is 'employees'",
+                    "comment on column key_emp.salary is 'monthly, in euros'"]:
+            c.execute(sql)
+
+
+def test_psql_shows_keys_indexes_and_comments(server):
+    _keyed_schema(server)
+    d = psql(server, "-c", "\\d key_emp").stdout
+    assert '"key_emp_pkey" PRIMARY KEY, btree (id)' in d
+    assert '"key_emp_name_idx" btree (name)' in d
+    assert "Foreign-key constraints:" in d
+    assert '"key_emp_dept_id_fkey" FOREIGN KEY (dept_id) REFERENCES key_dept(id)' in d
+    assert "nextval('key_emp_id_seq')" in d
+    dept = psql(server, "-c", "\\d key_dept").stdout
+    assert '"key_dept_name_key" UNIQUE CONSTRAINT, btree (name)' in dept
+    assert 'TABLE "key_emp" CONSTRAINT "key_emp_dept_id_fkey"' in dept
+    plus = psql(server, "-c", "\\d+ key_emp").stdout
+    assert "monthly, in euros" in plus and "plain" in plus
+    assert "employees" in psql(server, "-c", "\\dt+ key_emp").stdout
+
+
+def test_catalog_keys_comments_and_serials(conn, server):
+    _keyed_schema(server)
+    rows = conn.execute("select conname, contype, conkey, confkey, confrelid::regclass::text, "
+                        "pg_get_constraintdef(oid) from pg_constraint where conrelid = 'key_emp'::regclass "
+                        "order by contype").fetchall()
+    assert rows == [("key_emp_dept_id_fkey", "f", [3], [1], "key_dept", "FOREIGN KEY (dept_id) REFERENCES key_dept(id)"),
+                    ("key_emp_pkey", "p", [1], None, "-", "PRIMARY KEY (id)")]
+    assert conn.execute("select obj_description('key_emp'::regclass, 'pg_class'), "
+                        "col_description('key_emp'::regclass, 4)").fetchone() == ("employees", "monthly, in euros")
+    ids = conn.execute("insert into key_emp (name) values ('a'), ('b') returning id").fetchall()
+    assert ids == [(1,), (2,)]
+    assert conn.execute("select pg_get_serial_sequence('key_emp', 'id')").fetchone() == ("public.key_emp_id_seq",)
+    types = dict(conn.execute("select column_name, data_type from information_schema.columns "
+                              "where table_name = 'key_emp'").fetchall())
+    assert types == {"id": "integer", "name": "character varying", "dept_id": "integer", "salary": "numeric"}
+    assert conn.execute("select interval '1 year 2 months 3 days', 'int4'::regtype::text").fetchone()[1] == "integer"
+
+
+def test_sqlalchemy_reflects_keys(server):
+    _keyed_schema(server)
+    eng = sa.create_engine(f"postgresql+psycopg://tester@127.0.0.1:{server.port}/{server.dbname}")
+    try:
+        insp = sa.inspect(eng)
+        assert insp.get_pk_constraint("key_emp")["constrained_columns"] == ["id"]
+        fks = insp.get_foreign_keys("key_emp")
+        assert [(f["constrained_columns"], f["referred_table"], f["referred_columns"]) for f in fks] == [
+            (["dept_id"], "key_dept", ["id"])]
+        assert {i["name"] for i in insp.get_indexes("key_emp")} >= {"key_emp_name_idx"}
+        assert insp.get_table_comment("key_emp")["text"] == "employees"
+        cols = {c["name"]: c for c in insp.get_columns("key_emp")}
+        assert cols["salary"]["comment"] == "monthly, in euros"
+        assert str(cols["salary"]["type"]) == "NUMERIC(10, 2)"
+    finally:
+        eng.dispose()

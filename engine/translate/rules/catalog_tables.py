@@ -25,9 +25,32 @@ def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:
             if not t.alias:
                 t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
             continue
+        if t.db.lower() in ("pg_catalog", "information_schema") and not t.alias and not t.args.get("catalog"):
+            # `pg_catalog.pg_x.col` then resolves in correlated subqueries too
+            t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
         if t.name.lower() in VIEWS and t.db.lower() in ("", "pg_catalog") and not t.args.get("catalog") \
                 and t.name.lower() not in INFORMATION_SCHEMA_VIEWS:
             t.set("db", exp.to_identifier("redduck_pg"))
             if not t.alias:
                 t.set("alias", exp.TableAlias(this=exp.to_identifier(t.name)))
+    _vectors_as_text(tree)
     return tree
+
+
+# pg_index's int2vector/oidvector columns: lists inside the query (subscripts, unnest), but
+# PostgreSQL's text form ("1 3") where the client reads them (SQLAlchemy splits the string)
+_VECTORS = {"indkey", "indoption", "indclass", "indcollation"}
+
+
+def _vectors_as_text(tree: exp.Expression) -> None:
+    if not isinstance(tree, exp.Select) or not any(
+            t.name.lower() == "pg_index" and t.db.lower() == "redduck_pg" for t in tree.find_all(exp.Table)):
+        return
+    out = []
+    for e in tree.expressions:
+        col = e.this if isinstance(e, exp.Alias) else e
+        if isinstance(col, exp.Column) and col.name.lower() in _VECTORS:
+            text = exp.Anonymous(this="array_to_string", expressions=[col.copy(), exp.Literal.string(" ")])
+            e = exp.alias_(text, e.alias if isinstance(e, exp.Alias) else col.name)
+        out.append(e)
+    tree.set("expressions", out)
