@@ -308,6 +308,12 @@ refcols AS (
           FROM c WHERE c.constraint_type = 'FOREIGN KEY') u
     JOIN ref r USING (table_oid, constraint_index)
     JOIN duckdb_columns() col ON col.table_oid = r.ref_oid AND col.column_name = u.name
+    GROUP BY ALL),
+refidx AS (  -- a foreign key's conindid is the referenced key's index, as PostgreSQL has it
+    SELECT r.table_oid, r.constraint_index, min(k.table_oid * 1000 + 500 + k.constraint_index) AS idx
+    FROM ref r JOIN c USING (table_oid, constraint_index)
+    JOIN duckdb_constraints() k ON k.table_oid = r.ref_oid AND k.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+        AND k.constraint_column_names = c.referenced_column_names
     GROUP BY ALL)
 SELECT (c.table_oid * 1000 + 250 + c.constraint_index)::UINTEGER AS oid, {_CONSTRAINT_NAME} AS conname,
        c.schema_oid::UINTEGER AS connamespace,
@@ -316,7 +322,7 @@ SELECT (c.table_oid * 1000 + 250 + c.constraint_index)::UINTEGER AS oid, {_CONST
        false AS condeferrable, false AS condeferred, true AS convalidated, c.table_oid::UINTEGER AS conrelid,
        0::UINTEGER AS contypid,
        (CASE WHEN c.constraint_type IN ('PRIMARY KEY', 'UNIQUE') THEN c.table_oid * 1000 + 500 + c.constraint_index
-            ELSE 0 END)::UINTEGER AS conindid,
+            ELSE coalesce(refidx.idx, 0) END)::UINTEGER AS conindid,
        0::UINTEGER AS conparentid, coalesce(ref.ref_oid, 0)::UINTEGER AS confrelid,
        CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confupdtype,
        CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confdeltype,
@@ -335,6 +341,7 @@ SELECT (c.table_oid * 1000 + 250 + c.constraint_index)::UINTEGER AS oid, {_CONST
                  || string_split(c.referenced_table, '.')[-1] || '(' || {q('c.referenced_column_names')} || ')'
             ELSE 'CHECK (' || c.expression || ')' END AS redduck_def
 FROM c LEFT JOIN ref USING (table_oid, constraint_index) LEFT JOIN refcols USING (table_oid, constraint_index)
+    LEFT JOIN refidx USING (table_oid, constraint_index)
 """
 
 

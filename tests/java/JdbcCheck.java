@@ -123,6 +123,33 @@ public class JdbcCheck {
             try (ResultSet rs = md.getPrimaryKeys(null, "public", t + "_meta")) {
                 check(rs.next() && rs.getString("COLUMN_NAME").equals("id") && rs.getInt("KEY_SEQ") == 1, "getPrimaryKeys");
             }
+            // foreign keys and indexes, as BI tools read them
+            try (Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t + "_child");
+                s.execute("create table " + t + "_child (id int primary key, meta_id int references " + t
+                          + "_meta (id), label text)");
+                s.execute("create index " + t + "_child_label on " + t + "_child (label)");
+                s.execute("comment on column " + t + "_child.label is 'shown'");
+            }
+            try (ResultSet rs = md.getImportedKeys(null, "public", t + "_child")) {
+                check(rs.next() && rs.getString("PKTABLE_NAME").equals(t + "_meta")
+                      && rs.getString("PKCOLUMN_NAME").equals("id") && rs.getString("FKCOLUMN_NAME").equals("meta_id")
+                      && rs.getInt("KEY_SEQ") == 1 && !rs.next(), "getImportedKeys");
+            }
+            try (ResultSet rs = md.getExportedKeys(null, "public", t + "_meta")) {
+                check(rs.next() && rs.getString("FKTABLE_NAME").equals(t + "_child"), "getExportedKeys");
+            }
+            try (ResultSet rs = md.getIndexInfo(null, "public", t + "_child", false, false)) {
+                StringBuilder idx = new StringBuilder();
+                while (rs.next()) {
+                    idx.append(rs.getString("INDEX_NAME")).append(":").append(rs.getString("COLUMN_NAME"))
+                       .append(rs.getBoolean("NON_UNIQUE") ? ":n" : ":u").append(",");
+                }
+                check(idx.toString().equals(t + "_child_pkey:id:u," + t + "_child_label:label:n,"), "getIndexInfo " + idx);
+            }
+            try (ResultSet rs = md.getColumns(null, "public", t + "_child", "label")) {
+                check(rs.next() && "shown".equals(rs.getString("REMARKS")), "getColumns remarks");
+            }
             boolean sawPublic = false;
             try (ResultSet rs = md.getSchemas()) {
                 while (rs.next()) sawPublic |= rs.getString(1).equals("public");
