@@ -57,6 +57,17 @@ def infer_param_oids(tree: exp.Expression, count: int, column_type, given: tuple
         return oid_of(t) if t else None
 
     for node in tree.walk():
+        if isinstance(node, (exp.Any, exp.All)):
+            # x = ANY($1): an array of x's type (text[] when x's type is unknown)
+            inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
+            idx = param_index(inner)
+            if idx:
+                cmp = node.parent
+                other = cmp.this if isinstance(cmp, _COMPARE) and cmp.expression is node else None
+                o = col_oid(other) if isinstance(other, exp.Column) else None
+                t = T.BY_OID.get(o or T.TEXT)
+                put(idx, t.array_oid if t is not None and t.array_oid else T.BY_OID[T.TEXT].array_oid)
+            continue
         if isinstance(node, exp.Cast):
             put(param_index(node.this), cast_oid(node.to))
         elif isinstance(node, _COMPARE):

@@ -16,12 +16,33 @@ _MACROS = {
                                 "WHEN 'timestamp with time zone' THEN 'timestamptz' WHEN 'decimal' THEN 'numeric' "
                                 "ELSE n END"),
     # OID lookups by name: NULL when missing (the ::reg* casts raise instead, see rules)
-    "to_regclass": ("name", "coalesce((SELECT rd_c.oid FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
+    # PostgreSQL's own catalogs have fixed OIDs ('pg_constraint'::regclass is 2606); then the
+    # relations of the database, redduck's internal schemas aside
+    "to_regclass": ("name", "coalesce(CASE regexp_replace(lower(name), '^pg_catalog\\.', '') "
+                            "WHEN 'pg_class' THEN 1259 "
+                            "WHEN 'pg_type' THEN 1247 "
+                            "WHEN 'pg_proc' THEN 1255 "
+                            "WHEN 'pg_namespace' THEN 2615 "
+                            "WHEN 'pg_attribute' THEN 1249 "
+                            "WHEN 'pg_constraint' THEN 2606 "
+                            "WHEN 'pg_index' THEN 2610 "
+                            "WHEN 'pg_description' THEN 2609 "
+                            "WHEN 'pg_database' THEN 1262 "
+                            "WHEN 'pg_authid' THEN 1260 "
+                            "WHEN 'pg_am' THEN 2601 "
+                            "WHEN 'pg_attrdef' THEN 2604 "
+                            "WHEN 'pg_trigger' THEN 2620 "
+                            "WHEN 'pg_rewrite' THEN 2618 "
+                            "WHEN 'pg_extension' THEN 3079 "
+                            "WHEN 'pg_collation' THEN 3456 "
+                            "WHEN 'pg_enum' THEN 3501 "
+                            "WHEN 'pg_inherits' THEN 2611 "
+                            "END, (SELECT rd_c.oid FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
                             "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.relname = string_split(replace(name, '\"', ''), '.')[-1] "
+                            "AND rd_n.nspname NOT IN ('redduck_pg', 'redduck_auth') "
                             "AND (len(string_split(name, '.')) = 1 "
                             "OR rd_n.nspname = string_split(replace(name, '\"', ''), '.')[1]) "
-                            "ORDER BY rd_n.nspname = 'main', rd_n.nspname LIMIT 1), " 
-                            "CASE regexp_replace(lower(name), '^pg_catalog\\.', '') WHEN 'pg_class' THEN 1259 WHEN 'pg_type' THEN 1247 WHEN 'pg_proc' THEN 1255 WHEN 'pg_namespace' THEN 2615 WHEN 'pg_attribute' THEN 1249 WHEN 'pg_constraint' THEN 2606 WHEN 'pg_index' THEN 2610 WHEN 'pg_description' THEN 2609 WHEN 'pg_database' THEN 1262 WHEN 'pg_authid' THEN 1260 WHEN 'pg_am' THEN 2601 WHEN 'pg_attrdef' THEN 2604 WHEN 'pg_trigger' THEN 2620 WHEN 'pg_rewrite' THEN 2618 WHEN 'pg_extension' THEN 3079 WHEN 'pg_collation' THEN 3456 WHEN 'pg_enum' THEN 3501 WHEN 'pg_inherits' THEN 2611 END)"),
+                            "ORDER BY rd_n.nspname = 'main', rd_n.nspname LIMIT 1))"),
     "to_regtype": ("name", "(SELECT rd_t.oid FROM redduck_pg.pg_type rd_t WHERE rd_t.typname = "
                            "redduck_type_alias(lower(regexp_replace(name, '^pg_catalog\\.', ''))) "
                            "ORDER BY rd_t.oid LIMIT 1)"),
@@ -164,8 +185,9 @@ VIEWS = {
     "pg_class": "SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
+    # redduck's own schemas (this catalog, the role store) are not the database's: hidden
     "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace "
-                    "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
+                    "WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
     "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
                     "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
                     "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
@@ -403,8 +425,11 @@ def _pg_class_sql(con) -> str:
                 "WHERE constraint_type = 'FOREIGN KEY') OR relname IN (SELECT string_split(referenced_table, '.')[-1] "
                 "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') AS relhastriggers"]
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
+    hidden = ("relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
+              "('redduck_pg', 'redduck_auth'))")
     return (f"SELECT * REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class "
-            f"UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES}")
+            f"WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES} "
+            "AND schema_name NOT IN ('redduck_pg', 'redduck_auth')")
 
 
 def _pg_indexdef_sql() -> str:
