@@ -36,12 +36,12 @@ def conn(server):
         yield c
 
 
-def psql(server, *args, input=None, check=True, env=None):
+def psql(server, *args, input=None, check=True, env=None, user="tester"):
     """Run Debian's psql against the server; returns the CompletedProcess."""
     exe = shutil.which("psql")
     if exe is None:
         pytest.skip("psql is not installed")
-    cmd = [exe, "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(server.port), "-U", "tester",
+    cmd = [exe, "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(server.port), "-U", user,
            "-d", server.dbname, *args]
     p = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=300,
                        env=dict(os.environ, PGCONNECT_TIMEOUT="10", **(env or {})))

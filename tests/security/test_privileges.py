@@ -131,6 +131,9 @@ def test_role_management_needs_createrole(setup):
         assert roles["dana"] is False and "eve" not in roles
         with pytest.raises(errors.DuplicateObject):
             a.execute("CREATE ROLE dana")
+    from tests.conftest import psql
+    du = psql(setup, "-c", "\\du", env={"PGPASSWORD": "admin-Pw-1"}, user="admin").stdout
+    assert "dana" in du and "admin" in du and "Superuser" in du and "pg_read_server_files" not in du
 
 
 def test_models_create_and_execute_privileges(setup):
