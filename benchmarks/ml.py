@@ -66,12 +66,14 @@ def sklearn_models(X_tr, y_tr, X_te, y_te, seed: int) -> dict:
     return out
 
 
-def redduck_model(conn, seed: int, cutoff: int) -> dict:
+def redduck_model(conn, seed: int, cutoff: int, hyper: str = "") -> dict:
     name = f"cc_bench_{seed}"
     conn.execute(f"drop model if exists {name}")
     t0 = time.perf_counter()
     conn.execute(f"create model {name} from (select * from cc where txtime < {cutoff}) target class "
-                 f"function {name}_fn iam_role default settings (s3_bucket 'b', seed {seed})")
+                 f"function {name}_fn iam_role default "
+                 + (f"hyperparameters default except ({hyper}) " if hyper else "")
+                 + f"settings (s3_bucket 'b', seed {seed})")
     state = conn.execute(f"select wait_for_model('{name}', 3600)").fetchone()[0]
     ready = time.perf_counter() - t0
     show = dict(conn.execute(f"show model {name}").fetchall())
@@ -116,6 +118,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gen", default=str(ROOT.parent / "shared" / "data" / "gen_creditcard.py"))
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--hyperparameters", default="",
+                    help="CREATE MODEL's HYPERPARAMETERS DEFAULT EXCEPT (…) list, e.g. \"ENSEMBLE 'off'\"")
     args = ap.parse_args()
     gen = load_generator(args.gen)
     d = gen.generate(seed=42)
@@ -139,7 +143,7 @@ def main() -> None:
                       + ", amount float8, class int)")
             c.execute(f"copy cc from '{imports}/cc.csv' csv ignoreheader 1")
             for seed in range(args.seeds):
-                r = redduck_model(c, seed, cutoff)
+                r = redduck_model(c, seed, cutoff, args.hyperparameters)
                 results["redduck MLP"].append(r)
                 for k, v in sklearn_models(X[tr], y[tr], X[te], y[te], seed).items():
                     results[k].append(v)
