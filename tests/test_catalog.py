@@ -113,3 +113,20 @@ def test_sqlalchemy_reflects_keys(server):
         assert str(cols["salary"]["type"]) == "NUMERIC(10, 2)"
     finally:
         eng.dispose()
+
+
+def test_psql_types_schemas_and_view_definitions(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("drop view if exists vd_view")
+        c.execute("drop table if exists vd_t")
+        c.execute("drop type if exists vd_mood")
+        c.execute("create type vd_mood as enum ('sad', 'ok')")
+        c.execute("create table vd_t (a int, m vd_mood)")
+        c.execute("create view vd_view as select a from vd_t")
+    dt = psql(server, "-c", "\\dT").stdout
+    assert "vd_mood" in dt and "integer" not in dt          # built-in types belong to pg_catalog
+    assert "sad" in psql(server, "-c", "\\dT+ vd_mood").stdout
+    dn = psql(server, "-c", "\\dn").stdout
+    assert "public" in dn and "tester" in dn and "redduck_pg" not in dn and "redduck_auth" not in dn
+    view = psql(server, "-c", "\\d+ vd_view").stdout
+    assert "View definition:" in view and "SELECT a FROM vd_t" in view

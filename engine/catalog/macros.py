@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import duckdb
 
+_VIEWDEF = ("(SELECT ' ' || regexp_extract(rd_v.sql, "
+            "'(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMP\\w*\\s+)?VIEW\\s+.+?\\s+AS\\s+(.*)$', 1) "
+            "FROM duckdb_views() rd_v WHERE rd_v.view_oid = o)")
+
 # name → macro body (parameters, expression)
 _MACROS = {
     "redduck_type_alias": ("n", "CASE n WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' "
@@ -105,6 +109,8 @@ _MACROS = {
     "pg_get_serial_sequence": ("t, c", "(SELECT rd_s.schema_name || '.' || rd_s.sequence_name FROM duckdb_sequences() rd_s "
                                        "WHERE rd_s.sequence_name = string_split(replace(t, '\"', ''), '.')[-1] || '_' || c "
                                        "|| '_seq' ORDER BY rd_s.schema_name = 'public' DESC LIMIT 1)"),
+    # a view's query, as PostgreSQL shows it (the text after AS)
+    "pg_get_viewdef": ("o", _VIEWDEF + ", (o, pretty) AS " + _VIEWDEF),
     "quote_literal": ("s", "CASE WHEN s IS NULL THEN NULL ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
     "quote_nullable": ("s", "CASE WHEN s IS NULL THEN 'NULL' ELSE chr(39) || replace(s::VARCHAR, chr(39), chr(39) || chr(39)) || chr(39) END"),
     "pg_get_userbyid": ("o", "coalesce((SELECT rd_r.rolname FROM redduck_auth.roles rd_r WHERE rd_r.oid = o), "
@@ -186,7 +192,7 @@ VIEWS = {
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
     # redduck's own schemas (this catalog, the role store) are not the database's: hidden
-    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace "
+    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl FROM pg_catalog.pg_namespace "
                     "WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
     "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
                     "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
@@ -453,8 +459,9 @@ def _pg_type_sql(con) -> str:
     arr_case = "CASE oid " + " ".join(f"WHEN {o} THEN {a}" for o, a in arrays.items()) + " ELSE 0 END"
     # built-in types live in DuckDB's system catalog, whose schema pg_namespace does not list:
     # they belong to pg_catalog (OID 11), as in PostgreSQL
-    base = {"typnamespace": "CASE WHEN typnamespace IN (SELECT oid FROM pg_catalog.pg_namespace) "
-                            "THEN typnamespace ELSE 11 END",
+    base = {"typnamespace": "CASE WHEN oid < 16384 OR typnamespace NOT IN (SELECT oid FROM pg_catalog.pg_namespace) "
+                            "THEN 11 ELSE typnamespace END",
+            "typowner": "10",
             "typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": arr_case, "typbasetype": "0",
             "typtypmod": "-1", "typndims": "0", "typnotnull": "false", "typcollation": "0"}
     oid_cols = {"oid", "typnamespace", "typrelid", "typelem", "typarray", "typbasetype", "typcollation"}

@@ -20,7 +20,7 @@ _DUCK_PG_CATALOG_ONLY = {
     "has_server_privilege", "has_table_privilege", "has_tablespace_privilege", "inet_client_addr",
     "inet_client_port", "inet_server_addr", "inet_server_port", "map_to_pg_oid", "map_type_id_to_pg_oid",
     "pg_collation_is_visible", "pg_conf_load_time", "pg_conversion_is_visible",
-    "pg_function_is_visible", "pg_get_viewdef", "pg_has_role",
+    "pg_function_is_visible", "pg_has_role",
     "pg_is_other_temp_schema", "pg_my_temp_schema", "pg_opclass_is_visible", "pg_operator_is_visible",
     "pg_opfamily_is_visible", "pg_postmaster_start_time", "pg_size_pretty", "pg_sleep",
     "pg_ts_config_is_visible", "pg_ts_dict_is_visible", "pg_ts_parser_is_visible",
