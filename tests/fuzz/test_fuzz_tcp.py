@@ -3,7 +3,7 @@ from tests.fuzz.run import run_against_new_server
 
 
 def test_short_tcp_fuzz_run(tmp_path):
-    report, log = run_against_new_server(3000, seed=7, workdir=str(tmp_path))
+    report, log = run_against_new_server(3000, seed=7, workdir=str(tmp_path), warmup=500)
     assert report.corpus >= 4, "too few client conversations were recorded"
     assert report.messages >= 3000
     assert report.server_alive, log
