@@ -63,6 +63,13 @@ def check_password(password: str, verifier: str) -> bool:
     return hmac.compare_digest(_hmac(sp, b"Server Key"), server)
 
 
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScramError(f"{what} is not UTF-8") from None
+
+
 def _attributes(msg: str) -> dict[str, str]:
     out = {}
     for part in msg.split(","):
@@ -92,10 +99,7 @@ class ScramExchange:
 
     def client_first(self, data: bytes) -> bytes:
         """client-first-message in, server-first-message out."""
-        try:
-            msg = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ScramError("client-first-message is not UTF-8") from None
+        msg = _utf8(data, "client-first-message")
         flag, _, rest = msg.partition(",")
         if flag not in ("n", "y") and not flag.startswith("p="):
             raise ScramError("malformed SCRAM message (unexpected channel-binding flag)")
@@ -115,10 +119,7 @@ class ScramExchange:
 
     def client_final(self, data: bytes) -> bytes:
         """client-final-message in, server-final-message out; ScramError on a wrong proof."""
-        try:
-            msg = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ScramError("client-final-message is not UTF-8") from None
+        msg = _utf8(data, "client-final-message")
         without_proof, sep, proof_b64 = msg.rpartition(",p=")
         if not sep:
             raise ScramError("client-final-message has no proof")

@@ -417,24 +417,28 @@ def _pg_class_sql(con) -> str:
             return "VARCHAR[]"
         return "VARCHAR" if t.strip('"') == "NULL" else t
 
-    owner = ("coalesce((SELECT rd_r.oid FROM redduck_auth.owners rd_o JOIN redduck_auth.roles rd_r "
-             "ON rd_r.rolname = rd_o.owner JOIN pg_catalog.pg_namespace rd_n ON rd_n.nspname = rd_o.schema_name "
-             "WHERE rd_o.kind = 'table' AND rd_o.object_name = lower(relname) AND rd_n.oid = relnamespace "
-             "LIMIT 1), 10)")
-    replaced = [f"CAST(reloptions AS VARCHAR[]) AS reloptions", "CAST(relacl AS VARCHAR[]) AS relacl",
-                f"CAST({owner} AS {typed('relowner', 'INTEGER')}) AS relowner",
-                "coalesce(CAST(relreplident AS VARCHAR), 'd') AS relreplident",
+    # joins, not correlated subqueries: catalog queries read pg_class often (15 ms → a few)
+    replaced = ["CAST(c.reloptions AS VARCHAR[]) AS reloptions", "CAST(c.relacl AS VARCHAR[]) AS relacl",
+                f"CAST(coalesce(ow.owner_oid, 10) AS {typed('relowner', 'INTEGER')}) AS relowner",
+                "coalesce(CAST(c.relreplident AS VARCHAR), 'd') AS relreplident",
                 # PostgreSQL's access methods: heap tables, btree indexes (DuckDB says 0 / its ART)
-                "CAST(CASE relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS INTEGER) AS relam",
+                "CAST(CASE c.relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS INTEGER) AS relam",
                 # psql looks for foreign keys only where a table "has triggers", as FKs do in PostgreSQL
-                "coalesce(relhastriggers, false) OR oid IN (SELECT table_oid FROM duckdb_constraints() "
-                "WHERE constraint_type = 'FOREIGN KEY') OR relname IN (SELECT string_split(referenced_table, '.')[-1] "
-                "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') AS relhastriggers"]
+                "coalesce(c.relhastriggers, false) OR fk.fk_oid IS NOT NULL OR rf.ref_name IS NOT NULL "
+                "AS relhastriggers"]
+    joins = ("LEFT JOIN (SELECT rd_n.oid AS nsp, rd_o.object_name AS name, min(rd_r.oid) AS owner_oid "
+             "FROM redduck_auth.owners rd_o JOIN redduck_auth.roles rd_r ON rd_r.rolname = rd_o.owner "
+             "JOIN pg_catalog.pg_namespace rd_n ON rd_n.nspname = rd_o.schema_name WHERE rd_o.kind = 'table' "
+             "GROUP BY ALL) ow ON ow.nsp = c.relnamespace AND ow.name = lower(c.relname) "
+             "LEFT JOIN (SELECT DISTINCT table_oid AS fk_oid FROM duckdb_constraints() "
+             "WHERE constraint_type = 'FOREIGN KEY') fk ON fk.fk_oid = c.oid "
+             "LEFT JOIN (SELECT DISTINCT string_split(referenced_table, '.')[-1] AS ref_name "
+             "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') rf ON rf.ref_name = c.relname")
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
-    hidden = ("relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
+    hidden = ("c.relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
               "('redduck_pg', 'redduck_auth'))")
-    return (f"SELECT * REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class "
-            f"WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES} "
+    return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class c "
+            f"{joins} WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES} "
             "AND schema_name NOT IN ('redduck_pg', 'redduck_auth')")
 
 

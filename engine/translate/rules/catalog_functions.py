@@ -7,6 +7,8 @@ from sqlglot import exp
 from redduck.engine.catalog import CATALOG_FUNCTIONS
 from redduck.engine.catalog.macros import SCHEMA
 
+from .rewrite import replace_innermost_first
+
 
 def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
     def fix(node):
@@ -18,11 +20,4 @@ def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
             return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.copy())
         return node
     # every call is visited, arguments before the calls they are in (which are then copied)
-    for node in reversed(list(tree.find_all(exp.Anonymous, exp.Dot))):
-        new = fix(node)
-        if new is not node:
-            if node is tree:
-                tree = new
-            else:
-                node.replace(new)
-    return tree
+    return replace_innermost_first(tree, list(tree.find_all(exp.Anonymous, exp.Dot)), fix)

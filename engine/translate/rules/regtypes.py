@@ -11,6 +11,8 @@ from sqlglot import exp
 
 from redduck.engine.catalog import CATALOG_FUNCTIONS
 
+from .rewrite import replace_innermost_first
+
 # functions DuckDB defines in its pg_catalog schema only: keep their qualifier; every other
 # pg_catalog.f() is a built-in or one of redduck's macros, called unqualified
 _DUCK_PG_CATALOG_ONLY = {
@@ -122,11 +124,4 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
 
     # innermost first, so that 'x'::regclass::oid sees its inner cast already rewritten
     nodes = [n for n in tree.walk(bfs=False) if isinstance(n, (exp.Cast, exp.Dot))]
-    for node in reversed(nodes):
-        new = fix(node)
-        if new is not node:
-            if node is tree:
-                tree = new
-            else:
-                node.replace(new)
-    return tree
+    return replace_innermost_first(tree, nodes, fix)
