@@ -225,3 +225,23 @@ def test_json_and_jsonb_parameters(conn):
     conn.execute("create table js(a json)")
     conn.execute("insert into js values (%s), (%s)", (Json({"x": 1}), Jsonb([1, "two"])))
     assert [r[0] for r in conn.execute("select a from js").fetchall()] == [{"x": 1}, [1, "two"]]
+
+
+def test_copy_maxerror_skips_rows_that_do_not_convert(server):
+    import os
+    path = os.path.join(server.import_dir, "maxerror.csv")
+    with open(path, "w") as f:
+        f.write("id,amount,day\n1,1.5,2024-01-01\nx,2.5,2024-01-02\n3,abc,2024-01-03\n4,4.5,2024-13-01\n5,5.5,\n")
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        notices = []
+        c.add_notice_handler(lambda d: notices.append(d.message_primary))
+        c.execute("drop table if exists maxerr")
+        c.execute("create table maxerr (id int, amount double precision, day date)")
+        cur = c.execute(f"copy maxerr from '{path}' csv ignoreheader 1 maxerror 5")
+        assert cur.statusmessage == "COPY 2"
+        assert c.execute("select id, amount, day::text from maxerr order by id").fetchall() == [
+            (1, 1.5, "2024-01-01"), (5, 5.5, None)]
+        assert any("skipped 3" in n and "lines: 3, 4, 5" in n for n in notices), notices
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            c.execute(f"copy maxerr from '{path}' csv ignoreheader 1 maxerror 2")
+        assert c.execute("select count(*) from maxerr").fetchone() == (2,)   # nothing of the failed COPY

@@ -149,17 +149,50 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
                                    true_values=["t", "true", "1", "yes", "on", "TRUE", "True"],
                                    false_values=["f", "false", "0", "no", "off", "FALSE", "False"])
     if opts.max_errors:
-        parse = _with_skip(parse, opts, skipped if skipped is not None else [])
+        skipped = skipped if skipped is not None else []
+        parse = _with_skip(parse, opts, skipped)
+        # values are converted here, batch by batch, so that a bad one costs its row only
+        convert.column_types = {f.name: pa.string() for f in schema}
     try:
         reader = pacsv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
         line = 1 + opts.skip_rows + (1 if opts.header else 0)
         for batch in reader:
             if opts.format == "text":
-                batch = _unescape_text(batch, schema, line)
+                batch = _unescape_text(batch, schema, line, convert=not opts.max_errors)
+            if opts.max_errors:
+                batch = _convert_skipping(batch, schema, line, opts, skipped)
             line += batch.num_rows
             yield batch
     except pa.ArrowInvalid as e:
         raise _row_error(str(e)) from None
+
+
+def _convert_skipping(batch: pa.RecordBatch, schema: pa.Schema, first_line: int, opts: CopyOptions,
+                      skipped: list) -> pa.RecordBatch:
+    """MAXERROR: rows whose values do not convert are dropped (their lines noted), up to the limit."""
+    bad: set = set()
+    for col, field in zip(batch.columns, schema):
+        if col.type == field.type:
+            continue
+        try:
+            _cast_text(col, field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            for i, v in enumerate(col.to_pylist()):   # only for a batch that has a bad value
+                if v is not None:
+                    try:
+                        _cast_text(pa.array([v], pa.string()), field.type)
+                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                        bad.add(i)
+    if bad:
+        skipped.extend(first_line + i for i in sorted(bad))
+        if len(skipped) > opts.max_errors:
+            raise CopyRowError(INVALID_TEXT_REPRESENTATION,
+                               f"invalid COPY data (line {first_line + min(bad)}): more than MAXERROR "
+                               f"{opts.max_errors} rows could not be converted")
+        keep = pa.array([i not in bad for i in range(batch.num_rows)])
+        batch = batch.filter(keep)
+    cols = [col if col.type == f.type else _cast_text(col, f.type) for col, f in zip(batch.columns, schema)]
+    return pa.RecordBatch.from_arrays(cols, schema=schema)
 
 
 def _with_skip(parse: pacsv.ParseOptions, opts: CopyOptions, skipped: list) -> pacsv.ParseOptions:
@@ -209,7 +242,8 @@ def _unescape_value(s: str) -> str:
     return "".join(out)
 
 
-def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) -> pa.RecordBatch:
+def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int,
+                   convert: bool = True) -> pa.RecordBatch:
     cols = []
     for col, field in zip(batch.columns, schema):
         if col.null_count < len(col) and pc.any(pc.match_substring(col, "\\")).as_py():
@@ -218,12 +252,14 @@ def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) ->
             for i in np.flatnonzero(mask):
                 py[i] = _unescape_value(py[i])
             col = pa.array(py, pa.string())
-        if col.type != field.type:
+        if convert and col.type != field.type:
             try:
                 col = _cast_text(col, field.type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
                 raise _cast_error(col, field, first_line, e) from None
         cols.append(col)
+    if not convert:
+        return pa.RecordBatch.from_arrays(cols, names=schema.names)
     return pa.RecordBatch.from_arrays(cols, schema=schema)
 
 
