@@ -18,6 +18,7 @@ from ..errors import BAD_COPY_FILE_FORMAT, INVALID_TEXT_REPRESENTATION, PgError
 from . import values
 from .arrow_binary import encode_binary_array
 from .arrow_text import encode_text_array, to_binary
+from .copy_binary_fixed import decode_rows, row_dtype
 from .datarow import _int32_column, _lengths
 
 BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\0"
@@ -298,16 +299,43 @@ def _decode_binary(source, schema: pa.Schema, batch_rows: int):
     (ext_len,) = struct.unpack("!i", head[-4:])
     source.read(ext_len)
     oids = [oid_for_arrow(f.type) for f in schema]
-    rows: list[list] = [[] for _ in schema]
-    line = 0
     data = io.BufferedReader(source) if not hasattr(source, "peek") else source
+    fixed = row_dtype(schema)
+    line = 0
     while True:
+        if fixed is not None:
+            # a whole chunk of equal-size, non-NULL rows in one NumPy read
+            chunk = data.read(fixed.itemsize * batch_rows)
+            whole = len(chunk) // fixed.itemsize * fixed.itemsize
+            batch = decode_rows(chunk[:whole], schema, fixed) if whole else None
+            if batch is not None:
+                line += batch.num_rows
+                yield batch
+                if whole < len(chunk):   # the trailer (or a short read): on through the loop below
+                    data = io.BufferedReader(_Chained(chunk[whole:], data))
+                elif len(chunk) == fixed.itemsize * batch_rows:
+                    continue
+            else:
+                data = io.BufferedReader(_Chained(chunk, data))
+        # field by field: a chunk with a NULL or variable-width columns, and the last rows
+        rows, done = _binary_rows(data, schema, oids, batch_rows, line)
+        if rows[0]:
+            line += len(rows[0])
+            yield _to_batch(rows, schema)
+        if done:
+            return
+
+
+def _binary_rows(data, schema: pa.Schema, oids: list, limit: int, line: int) -> tuple[list, bool]:
+    """Up to `limit` rows as column lists; True once the trailer is read."""
+    rows: list[list] = [[] for _ in schema]
+    while len(rows[0]) < limit:
         cnt = data.read(2)
         if len(cnt) < 2:
             raise PgError(BAD_COPY_FILE_FORMAT, "unexpected EOF in COPY data")
         (n,) = struct.unpack("!h", cnt)
         if n == -1:
-            break
+            return rows, True
         line += 1
         if n != len(schema):
             raise CopyRowError(BAD_COPY_FILE_FORMAT, f"row field count is {n}, expected {len(schema)}",
@@ -315,11 +343,28 @@ def _decode_binary(source, schema: pa.Schema, batch_rows: int):
         for i in range(n):
             (ln,) = struct.unpack("!i", data.read(4))
             rows[i].append(None if ln == -1 else values.decode_binary(data.read(ln), oids[i]))
-        if len(rows[0]) >= batch_rows:
-            yield _to_batch(rows, schema)
-            rows = [[] for _ in schema]
-    if rows and rows[0]:
-        yield _to_batch(rows, schema)
+    return rows, False
+
+
+class _Chained(io.RawIOBase):
+    """Bytes already read, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head.nbytes:
+            n = min(len(b), self._head.nbytes)
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._rest.read(len(b))
+        b[:len(chunk)] = chunk
+        return len(chunk)
 
 
 def _to_batch(rows: list[list], schema: pa.Schema) -> pa.RecordBatch:
