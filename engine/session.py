@@ -89,6 +89,7 @@ class EngineSession:
         self.settings = Settings(overrides)
         self.tx = "I"
         self.duck_tx_open = False
+        self.implicit_tx = False        # a multi-statement Query's own transaction
         # DuckDB has no subtransactions: savepoints are emulated by replaying the writes of
         # the transaction up to the savepoint after a full rollback (see rollback_to_savepoint)
         self.tx_log: list = []          # (sql, params) of writes in the open transaction
@@ -360,7 +361,29 @@ class EngineSession:
 
     # ------------------------------------------------------------ transactions
 
+    def begin_implicit(self) -> None:
+        """A Query of several statements runs as one transaction, as in PostgreSQL: if one
+        fails, none of them is kept (unless the Query itself says BEGIN or COMMIT)."""
+        if self.tx == "I":
+            self.tx = "T"
+            self.duck_tx_open = False
+            self.implicit_tx = True
+
+    def end_implicit(self) -> None:
+        if not self.implicit_tx:
+            return
+        self.implicit_tx = False
+        if self.tx == "T":
+            self.commit()
+        elif self.tx == "E":
+            self.rollback()
+
     def begin(self, modes: dict) -> Result:
+        if self.implicit_tx:   # BEGIN inside a multi-statement Query: the block becomes explicit
+            self.implicit_tx = False
+            for k, v in modes.items():
+                self.settings.set(k, v)
+            return Result(tag="BEGIN")
         if self.tx != "I":
             return Result(tag="BEGIN", notices=[PgError(ACTIVE_SQL_TRANSACTION,
                                                         "there is already a transaction in progress",
@@ -374,6 +397,7 @@ class EngineSession:
         return Result(tag="BEGIN")
 
     def commit(self) -> Result:
+        self.implicit_tx = False
         if self.tx == "I":
             return Result(tag="COMMIT", notices=[PgError(NO_ACTIVE_SQL_TRANSACTION,
                                                          "there is no transaction in progress",
@@ -399,6 +423,7 @@ class EngineSession:
         return Result(tag="ROLLBACK" if failed else "COMMIT")
 
     def rollback(self) -> Result:
+        self.implicit_tx = False
         if self.tx == "I":
             return Result(tag="ROLLBACK", notices=[PgError(NO_ACTIVE_SQL_TRANSACTION,
                                                            "there is no transaction in progress",

@@ -353,6 +353,8 @@ class Session:
         stmts = self.engine.split(sql)
         if not stmts:
             return stmts, None
+        if len(stmts) > 1:
+            self.engine.begin_implicit()
         try:
             plan = self.engine.plan_cached(stmts[0])
             if len(stmts) == 1:
@@ -399,6 +401,15 @@ class Session:
                 self._after_error(None)
                 self.send_error(PgError(INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}"))
                 break
+        await self._end_query()
+
+    async def _end_query(self) -> None:
+        """The end of a simple Query: its implicit transaction commits (or rolls back)."""
+        if self.engine is not None and self.engine.implicit_tx:
+            try:
+                await self.run(self.engine.end_implicit)
+            except PgError as e:
+                self.send_error(e)
         self.ready()
 
     def _after_error(self, e: PgError) -> None:
@@ -543,7 +554,7 @@ class Session:
         if cp.result_after and not failed:
             await self._run_statements(cp.result_after, flush)
         else:
-            self.ready()
+            await self._end_query()
 
     # ------------------------------------------------------------ extended protocol
 

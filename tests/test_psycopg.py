@@ -245,3 +245,20 @@ def test_copy_maxerror_skips_rows_that_do_not_convert(server):
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):
             c.execute(f"copy maxerr from '{path}' csv ignoreheader 1 maxerror 2")
         assert c.execute("select count(*) from maxerr").fetchone() == (2,)   # nothing of the failed COPY
+
+
+def test_a_multi_statement_query_is_one_implicit_transaction(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("drop table if exists implicit_t")
+        c.execute("create table implicit_t (a int primary key)")
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            c.execute("insert into implicit_t values (1); insert into implicit_t values (1)")
+        assert c.execute("select count(*) from implicit_t").fetchone() == (0,)   # the first insert too
+        assert c.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            c.execute("insert into implicit_t values (2); commit; insert into implicit_t values (2)")
+        assert c.execute("select array_agg(a) from implicit_t").fetchone() == ([2],)   # committed before
+        c.execute("begin; insert into implicit_t values (3)")    # BEGIN makes the block explicit
+        assert c.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        c.execute("rollback")
+        assert c.execute("select count(*) from implicit_t").fetchone() == (1,)
