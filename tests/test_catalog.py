@@ -130,3 +130,21 @@ def test_psql_types_schemas_and_view_definitions(server):
     assert "public" in dn and "tester" in dn and "redduck_pg" not in dn and "redduck_auth" not in dn
     view = psql(server, "-c", "\\d+ vd_view").stdout
     assert "View definition:" in view and "SELECT a FROM vd_t" in view
+
+
+def test_relacl_and_dp_show_grants(conn, server):
+    conn.execute("drop table if exists acl_t")
+    conn.execute("drop role if exists acl_reader")
+    conn.execute("create table acl_t (a int)")
+    conn.execute("create role acl_reader")
+    assert conn.execute("select relacl from pg_class where relname = 'acl_t'").fetchone() == (None,)
+    conn.execute("grant select, insert on acl_t to acl_reader")
+    conn.execute("grant select on acl_t to public")
+    acl = conn.execute("select relacl from pg_class where relname = 'acl_t'").fetchone()[0]
+    assert acl == ["tester=arwdDxt/tester", "=r/tester", "acl_reader=ar/tester"]
+    assert "acl_reader=ar/tester" in psql(server, "-c", "\\dp acl_t").stdout
+    conn.execute("revoke all on acl_t from acl_reader")
+    conn.execute("revoke select on acl_t from public")
+    assert conn.execute("select relacl from pg_class where relname = 'acl_t'").fetchone() == (None,)
+    conn.execute("drop table acl_t")
+    conn.execute("drop role acl_reader")

@@ -418,7 +418,7 @@ def _pg_class_sql(con) -> str:
         return "VARCHAR" if t.strip('"') == "NULL" else t
 
     # joins, not correlated subqueries: catalog queries read pg_class often (15 ms → a few)
-    replaced = ["CAST(c.reloptions AS VARCHAR[]) AS reloptions", "CAST(c.relacl AS VARCHAR[]) AS relacl",
+    replaced = ["CAST(c.reloptions AS VARCHAR[]) AS reloptions", "CAST(acl.items AS VARCHAR[]) AS relacl",
                 f"CAST(coalesce(ow.owner_oid, 10) AS {typed('relowner', 'INTEGER')}) AS relowner",
                 "coalesce(CAST(c.relreplident AS VARCHAR), 'd') AS relreplident",
                 # PostgreSQL's access methods: heap tables, btree indexes (DuckDB says 0 / its ART)
@@ -433,13 +433,29 @@ def _pg_class_sql(con) -> str:
              "LEFT JOIN (SELECT DISTINCT table_oid AS fk_oid FROM duckdb_constraints() "
              "WHERE constraint_type = 'FOREIGN KEY') fk ON fk.fk_oid = c.oid "
              "LEFT JOIN (SELECT DISTINCT string_split(referenced_table, '.')[-1] AS ref_name "
-             "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') rf ON rf.ref_name = c.relname")
+             "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') rf ON rf.ref_name = c.relname "
+             f"LEFT JOIN ({_ACL_SQL}) acl ON acl.nsp = c.relnamespace AND acl.name = lower(c.relname)")
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
     hidden = ("c.relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
               "('redduck_pg', 'redduck_auth'))")
     return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class c "
             f"{joins} WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES} "
             "AND schema_name NOT IN ('redduck_pg', 'redduck_auth')")
+
+
+# relacl as PostgreSQL's aclitem text (owner=arwdDxt/owner, alice=r/owner, =r/owner for PUBLIC):
+# NULL, the default, until something is granted
+_ACL_SQL = (
+    "SELECT rd_n.oid AS nsp, a.object_name AS name, list(a.item ORDER BY a.ord, a.item) AS items FROM ("
+    "SELECT o.schema_name, o.object_name, 0 AS ord, o.owner || '=arwdDxt/' || o.owner AS item "
+    "FROM redduck_auth.owners o WHERE o.kind = 'table' AND EXISTS (SELECT 1 FROM redduck_auth.grants g "
+    "WHERE g.kind = 'table' AND g.schema_name = o.schema_name AND g.object_name = o.object_name) "
+    "UNION ALL SELECT g.schema_name, g.object_name, 1, CASE WHEN g.grantee = 'public' THEN '' ELSE g.grantee END "
+    "|| '=' || string_agg(l.letter, '' ORDER BY strpos('arwdDxt', l.letter)) || '/' || min(g.grantor) "
+    "FROM redduck_auth.grants g JOIN (VALUES ('SELECT', 'r'), ('INSERT', 'a'), ('UPDATE', 'w'), ('DELETE', 'd'), "
+    "('TRUNCATE', 'D'), ('REFERENCES', 'x'), ('TRIGGER', 't')) l(privilege, letter) ON l.privilege = g.privilege "
+    "WHERE g.kind = 'table' GROUP BY g.schema_name, g.object_name, g.grantee) a "
+    "JOIN pg_catalog.pg_namespace rd_n ON rd_n.nspname = a.schema_name GROUP BY ALL")
 
 
 def _pg_indexdef_sql() -> str:
