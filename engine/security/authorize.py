@@ -35,13 +35,16 @@ class Authorizer:
         self._relations: dict[str, list[str]] = {}
         self._relations_version = -1
         self._by_oid: dict[int, tuple[str, str]] = {}
+        self._cur = None   # its own DuckDB connection, for the relation index
 
     # ------------------------------------------------------------ lookups
 
     def _refresh(self) -> None:
         with self._lock:
             if self._relations_version != self.engine.catalog_version:
-                rows = self.engine.db.cursor().execute(
+                if self._cur is None:
+                    self._cur = self.engine.db.cursor()
+                rows = self._cur.execute(
                     "SELECT schema_name, table_name, table_oid FROM duckdb_tables() "
                     "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name, view_oid "
                     "FROM duckdb_views() WHERE database_name = current_database() AND NOT internal").fetchall()
