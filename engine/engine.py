@@ -51,6 +51,10 @@ class Engine:
         self.server_settings["max_connections"] = str(config.max_connections)
         from .security.functions import install_privilege_function
         install_privilege_function(self)
+        self.sessions: dict = {}              # pid → EngineSession, for pg_stat_activity
+        self.backend_control: dict = {}       # "cancel"/"terminate" → the server's pid → bool
+        from .catalog.activity import install_activity_functions
+        install_activity_functions(self)
         self.models = None
         if config.ml:
             from .ml.service import ModelService

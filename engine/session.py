@@ -4,6 +4,8 @@ The server drives it from one worker thread at a time; every method blocks.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -63,6 +65,10 @@ class SqlCursor:
     scroll: bool = False
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def columns_from_description(description) -> list[Column]:
     cols = []
     for d in description or ():
@@ -106,6 +112,13 @@ class EngineSession:
         self._context = None
         self._context_key = None
         self.running = False
+        # what pg_stat_activity shows of this session
+        self.client_addr: str | None = None
+        self.started = _now()
+        self.query_start = None
+        self.xact_start = None
+        self.current_query = ""
+        engine.sessions[pid] = self
 
     # ------------------------------------------------------------ planning
 
@@ -213,8 +226,18 @@ class EngineSession:
 
     # ------------------------------------------------------------ running
 
+    def state_name(self) -> str:
+        if self.running:
+            return "active"
+        return {"T": "idle in transaction", "E": "idle in transaction (aborted)"}.get(self.tx, "idle")
+
     def execute(self, plan: Plan, params: list | None = None) -> Result:
         params = params or []
+        self.current_query, self.query_start = plan.stmt.sql, _now()
+        if self.tx != "I" and self.xact_start is None:
+            self.xact_start = self.query_start
+        elif self.tx == "I":
+            self.xact_start = None
         if plan.empty:
             return Result(tag="")
         if self.tx == "E" and not (plan.utility and plan.utility.allowed_in_failed_tx):
@@ -516,6 +539,7 @@ class EngineSession:
         self._end_transaction()
 
     def close(self) -> None:
+        self.engine.sessions.pop(self.pid, None)
         self.abort_transaction()
         try:
             self.cursor.close()

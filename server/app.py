@@ -33,6 +33,8 @@ class Server:
             self.tls_context = server_context(config.tls_cert, config.tls_key or config.tls_cert)
         from .auth import hba
         self.hba_rules = hba.load(config.hba_file) if config.hba_file else hba.default_rules(config.host)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        engine.backend_control.update(cancel=self._cancel_pid, terminate=self._terminate_pid)
 
     def next_pid(self) -> int:
         return next(self._pids)
@@ -52,6 +54,22 @@ class Server:
         self.sessions[session.pid] = session
         return None
 
+    def _cancel_pid(self, pid: int) -> bool:
+        """pg_cancel_backend: called from a DuckDB thread."""
+        s = self.sessions.get(pid)
+        if s is None or self._loop is None:
+            return False
+        self._loop.call_soon_threadsafe(s.cancel)
+        return True
+
+    def _terminate_pid(self, pid: int) -> bool:
+        """pg_terminate_backend: the session ends with 57P01, as PostgreSQL's does."""
+        s = self.sessions.get(pid)
+        if s is None or self._loop is None:
+            return False
+        self._loop.call_soon_threadsafe(s.terminate)
+        return True
+
     def cancel(self, pid: int, secret: int) -> None:
         s = self.sessions.get(pid)
         if s is not None and s.secret == secret:
@@ -59,6 +77,7 @@ class Server:
             s.cancel()
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         if not self.config.hba_file and self.config.host not in ("127.0.0.1", "localhost", "::1"):
             log.warning("listening on %s without --hba: only loopback clients may connect (trust); "
                         "give an --hba file to let others in", self.config.host)
@@ -75,6 +94,7 @@ class Server:
         # room for a whole encoded batch, so that encoding the next overlaps the client's reading
         writer.transport.set_write_buffer_limits(high=8 << 20)
         session = Session(self, f"{peer[0]}:{peer[1]}" if peer else "?", peer[0] if peer else "")
+        session.writer, session.task = writer, task
         framer = FrontendFramer(self.config.max_message_bytes)
         self._framers[session.pid] = framer
 

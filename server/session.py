@@ -89,6 +89,8 @@ class Session:
         self._cancelled = False
         self._pending_describe: str | None = None   # portal whose RowDescription is deferred
         self.executor = None
+        self.writer = None            # the connection's StreamWriter and task, for terminate()
+        self.task = None
 
     # ------------------------------------------------------------ output
 
@@ -147,6 +149,19 @@ class Session:
         if self.engine and self.engine.running:
             self._cancelled = True
             self.engine.interrupt()
+
+    def terminate(self) -> None:
+        """pg_terminate_backend: stop the statement, tell the client why, end the connection."""
+        self.cancel()
+        if self.writer is not None:
+            try:
+                self.writer.write(M.ErrorResponse("FATAL", "57P01",
+                                                  "terminating connection due to administrator command").encode())
+            except (ConnectionError, RuntimeError):
+                pass
+        self.state = SessionState.CLOSED
+        if self.task is not None:
+            self.task.cancel()
 
     # ------------------------------------------------------------ dispatch
 
@@ -311,6 +326,7 @@ class Session:
         except PgError as e:
             self._fatal(e.code, e.message)
             return
+        self.engine.client_addr = self.address
         self.send(M.Authentication(0))
         for name, value in self.engine.settings.reported():
             self.send(M.ParameterStatus(name, value))

@@ -1,5 +1,6 @@
 """The catalog as PostgreSQL clients read it: psql's \\d commands and SQLAlchemy's inspector."""
 import psycopg
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import psql
@@ -148,3 +149,42 @@ def test_relacl_and_dp_show_grants(conn, server):
     assert conn.execute("select relacl from pg_class where relname = 'acl_t'").fetchone() == (None,)
     conn.execute("drop table acl_t")
     conn.execute("drop role acl_reader")
+
+
+def test_activity_cancel_and_terminate(server):
+    import threading
+    import time
+    with psycopg.connect(server.dsn(application_name="watcher"), autocommit=True) as c, \
+            psycopg.connect(server.dsn(application_name="victim"), autocommit=True) as v:
+        pid = v.info.backend_pid
+        rows = dict(c.execute("select application_name, state from pg_stat_activity "
+                              "where usename = current_user").fetchall())
+        assert rows["watcher"] == "active" and rows["victim"] == "idle"
+        errors = []
+
+        def long_query():
+            try:
+                v.execute("select count(*) from range(20000000000)").fetchall()
+            except psycopg.Error as e:
+                errors.append(e.sqlstate)
+        t = threading.Thread(target=long_query)
+        t.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and c.execute(
+                "select state from pg_stat_activity where pid = %s", (pid,)).fetchone() != ("active",):
+            time.sleep(0.05)
+        assert c.execute("select pg_cancel_backend(%s)", (pid,)).fetchone() == (True,)
+        t.join(20)
+        assert errors == ["57014"]
+        assert c.execute("select pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+        time.sleep(0.3)
+        with pytest.raises(psycopg.OperationalError):
+            v.execute("select 1")
+        assert c.execute("select count(*) from pg_stat_activity where pid = %s", (pid,)).fetchone() == (0,)
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("drop table if exists stat_t")
+        c.execute("create table stat_t (a int)")
+        assert ("public", "stat_t") in c.execute("select schemaname, relname from pg_stat_user_tables").fetchall()
+        assert c.execute("select count(*) from pg_matviews").fetchone() == (0,)
+        assert c.execute("select tableowner from pg_tables where tablename = 'stat_t'").fetchone() == ("tester",)
+        assert c.execute("select xmin is not null from pg_class where relname = 'stat_t'").fetchone() == (True,)

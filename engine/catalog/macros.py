@@ -192,8 +192,9 @@ VIEWS = {
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
     # redduck's own schemas (this catalog, the role store) are not the database's: hidden
-    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl FROM pg_catalog.pg_namespace "
-                    "WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
+    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl, 1::UINTEGER AS xmin "
+                    "FROM pg_catalog.pg_namespace WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') "
+                    "UNION ALL SELECT 11, 'pg_catalog', 10, NULL, 1 UNION ALL SELECT 13180, 'information_schema', 10, NULL, 1",
     "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
                     "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
                     "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
@@ -283,6 +284,24 @@ VIEWS = {
                "WHEN 'DOUBLE' THEN 'float8' WHEN 'FLOAT' THEN 'float4' WHEN 'TIMESTAMP WITH TIME ZONE' "
                "THEN 'timestamptz' WHEN 'BLOB' THEN 'bytea' ELSE lower(data_type) END END END AS udt_name) "
                "FROM information_schema.columns",
+    "pg_matviews": "SELECT NULL::VARCHAR AS schemaname, NULL::VARCHAR AS matviewname, NULL::VARCHAR AS matviewowner, "
+                   "NULL::VARCHAR AS tablespace, NULL::BOOLEAN AS hasindexes, NULL::BOOLEAN AS ispopulated, "
+                   "NULL::VARCHAR AS definition WHERE false",
+    "pg_tables": "SELECT * REPLACE (coalesce((SELECT o.owner FROM redduck_auth.owners o WHERE o.kind = 'table' "
+                 "AND o.schema_name = schemaname AND o.object_name = lower(tablename)), "
+                 "(SELECT rolname FROM redduck_auth.roles WHERE oid = 10)) AS tableowner) FROM pg_catalog.pg_tables "
+                 "WHERE schemaname NOT IN ('redduck_pg', 'redduck_auth')",
+    # statistics PostgreSQL keeps and DuckDB does not: zeros, and DuckDB's row estimate
+    "pg_stat_user_tables": "SELECT table_oid::UINTEGER AS relid, schema_name AS schemaname, table_name AS relname, "
+                           "0::BIGINT AS seq_scan, 0::BIGINT AS seq_tup_read, 0::BIGINT AS idx_scan, "
+                           "0::BIGINT AS idx_tup_fetch, 0::BIGINT AS n_tup_ins, 0::BIGINT AS n_tup_upd, "
+                           "0::BIGINT AS n_tup_del, 0::BIGINT AS n_tup_hot_upd, estimated_size::BIGINT AS n_live_tup, "
+                           "0::BIGINT AS n_dead_tup, 0::BIGINT AS n_mod_since_analyze, 0::BIGINT AS n_ins_since_vacuum, "
+                           "NULL::TIMESTAMPTZ AS last_vacuum, NULL::TIMESTAMPTZ AS last_autovacuum, "
+                           "NULL::TIMESTAMPTZ AS last_analyze, NULL::TIMESTAMPTZ AS last_autoanalyze, "
+                           "0::BIGINT AS vacuum_count, 0::BIGINT AS autovacuum_count, 0::BIGINT AS analyze_count, "
+                           "0::BIGINT AS autoanalyze_count FROM duckdb_tables() WHERE database_name = current_database() "
+                           "AND schema_name NOT IN ('redduck_pg', 'redduck_auth', 'redduck_ml')",
     # information_schema.table_privileges: explicit grants, plus the owners' implicit ones
     "table_privileges": "SELECT coalesce(g.grantor, g.grantee) AS grantor, CASE WHEN g.grantee = 'public' "
                         "THEN 'PUBLIC' ELSE g.grantee END AS grantee, current_database() AS table_catalog, "
@@ -438,8 +457,10 @@ def _pg_class_sql(con) -> str:
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
     hidden = ("c.relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
               "('redduck_pg', 'redduck_auth'))")
-    return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity FROM pg_catalog.pg_class c "
-            f"{joins} WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false {_CONSTRAINT_INDEXES} "
+    # xmin: tools (DataGrip) read the system column as a version stamp; nothing here changes it
+    return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity, 1::UINTEGER AS xmin "
+            f"FROM pg_catalog.pg_class c {joins} WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false, "
+            f"1::UINTEGER {_CONSTRAINT_INDEXES} "
             "AND schema_name NOT IN ('redduck_pg', 'redduck_auth')")
 
 

@@ -36,8 +36,14 @@ def privilege_functions(tree: exp.Expression, ctx) -> exp.Expression:
                 return exp.alias_(value, node.name.lower())
             return value
         if isinstance(node, exp.Dot) and node.this.name.lower() == "pg_catalog" and \
-                isinstance(node.expression, exp.Anonymous) and node.expression.name.lower() in _KINDS:
+                isinstance(node.expression, exp.Anonymous) and node.expression.name.lower() in (
+                    *_KINDS, "pg_cancel_backend", "pg_terminate_backend"):
             return fix(node.expression)
+        if isinstance(node, exp.Anonymous) and _name(node) in ("pg_cancel_backend", "pg_terminate_backend") \
+                and len(node.expressions) == 1:
+            fn = "redduck_cancel_backend" if _name(node) == "pg_cancel_backend" else "redduck_terminate_backend"
+            return exp.Anonymous(this=fn, expressions=[exp.Literal.string(ctx.user),
+                                                       exp.cast(node.expressions[0], "INTEGER")])
         if not isinstance(node, exp.Anonymous) or _name(node) not in _KINDS:
             return node
         kind = _KINDS[_name(node)]
