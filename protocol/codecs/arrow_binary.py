@@ -101,7 +101,12 @@ def encode_binary_array(arr: pa.Array, oid: int) -> pa.Array:
     if oid in (T.TEXT, T.VARCHAR):
         from .arrow_text import encode_text_array
         return encode_text_array(arr, oid)
-    # numeric, intervals, arrays and the rest: per value
+    if oid == T.NUMERIC and pa.types.is_decimal128(t):
+        from .numeric_binary import encode_numeric_array
+        done = encode_numeric_array(arr)
+        if done is not None:
+            return done
+    # wide numerics, intervals, arrays and the rest: per value
     if pa.types.is_interval(t):
         py = [None if v is None else (v.months, v.days, v.nanoseconds) for v in arr.to_pylist()]
     else:

@@ -137,3 +137,23 @@ def test_binary_copy_fast_path_matches_field_by_field_decoding():
         if i not in nulls:
             assert r["b"] == i / 2 and r["c"] == (i % 3 == 0) and r["f"] == -i and r["g"] == i % 300
             assert (r["d"] - __import__("datetime").date(2000, 1, 1)).days == i - 5000
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 18).flatmap(lambda p: st.tuples(st.just(p), st.integers(0, min(p, 15)))),
+       st.lists(st.one_of(st.none(), st.integers(-(10 ** 17), 10 ** 17)), max_size=40), st.integers(0, 3))
+def test_numeric_binary_arrays_match_the_per_value_encoder(ps, ints, offset):
+    import decimal
+
+    import pyarrow as pa
+
+    from redduck.protocol import types as T
+    from redduck.protocol.codecs import values
+    from redduck.protocol.codecs.numeric_binary import encode_numeric_array
+    p, s = ps
+    bound = 10 ** p
+    vals = [None if i is None else decimal.Decimal(i % bound * (1 if i >= 0 else -1)).scaleb(-s) for i in ints]
+    arr = pa.array(vals, pa.decimal128(p, s)).slice(min(offset, len(vals)))
+    fast = encode_numeric_array(arr)
+    expected = [None if v is None else values.encode_binary(v, T.NUMERIC) for v in arr.to_pylist()]
+    assert fast.to_pylist() == expected
