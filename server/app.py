@@ -55,19 +55,18 @@ class Server:
         return None
 
     def _cancel_pid(self, pid: int) -> bool:
-        """pg_cancel_backend: called from a DuckDB thread."""
-        s = self.sessions.get(pid)
-        if s is None or self._loop is None:
-            return False
-        self._loop.call_soon_threadsafe(s.cancel)
-        return True
+        """pg_cancel_backend, called from a DuckDB thread."""
+        return self._signal(pid, "cancel")
 
     def _terminate_pid(self, pid: int) -> bool:
         """pg_terminate_backend: the session ends with 57P01, as PostgreSQL's does."""
+        return self._signal(pid, "terminate")
+
+    def _signal(self, pid: int, what: str) -> bool:
         s = self.sessions.get(pid)
         if s is None or self._loop is None:
             return False
-        self._loop.call_soon_threadsafe(s.terminate)
+        self._loop.call_soon_threadsafe(getattr(s, what))
         return True
 
     def cancel(self, pid: int, secret: int) -> None:
