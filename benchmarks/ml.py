@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-import pyarrow as pa
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, os.path.dirname(__file__))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
-from sqlglot import exp
 
 from redduck.protocol.codecs.copy_format import CopyOptions, decode_copy_in
 from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILEGE, UNDEFINED_TABLE,
@@ -82,10 +81,9 @@ def _authorize_copy_in(session, stmt) -> None:
         return
     if stmt.source != "STDIO":
         auth.check_server_files(session.user, "read")
-    parts = stmt.table.split(".")
-    table = exp.Table(this=exp.to_identifier(parts[-1]), db=exp.to_identifier(parts[-2]) if len(parts) > 1 else None)
+    from .security.authorize import table_ref
     try:
-        auth.check_table(session.user, table, "INSERT", session.search_path())
+        auth.check_table(session.user, table_ref(stmt.table), "INSERT", session.search_path())
     except PgError:
         session._mark_failed()
         raise

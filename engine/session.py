@@ -597,7 +597,7 @@ class EngineSession:
     def show_all(self) -> Result:
         rows = [(display(k), v, "") for k, v in sorted(self.settings.as_dict().items())]
         return Result(columns=[Column("name", T.TEXT), Column("setting", T.TEXT), Column("description", T.TEXT)],
-                      rows=RowSource(batches=[rows]), tag=f"SHOW")
+                      rows=RowSource(batches=[rows]), tag="SHOW")
 
     # ------------------------------------------------------------ SQL cursors
 

@@ -8,7 +8,6 @@ import uuid
 import psycopg
 import pytest
 from psycopg import errors as pgerr
-from psycopg import sql
 
 VALUES = [
     ("int2", 7, "smallint"), ("int4", -123456, "integer"), ("int8", 2**40, "bigint"),

@@ -5,8 +5,6 @@ the pg_stat_activity view, and the server lends the engine its cancel and termin
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from redduck.protocol.errors import INSUFFICIENT_PRIVILEGE
 
 ACTIVITY_TYPE = ("STRUCT(pid INTEGER, usename VARCHAR, application_name VARCHAR, client_addr VARCHAR, "
@@ -57,7 +55,3 @@ def install_activity_functions(engine) -> None:
     from .macros import VIEWS
     VIEWS["pg_stat_activity"] = VIEW_SQL
     engine.db.execute(f"CREATE OR REPLACE VIEW redduck_pg.pg_stat_activity AS {VIEW_SQL}")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)

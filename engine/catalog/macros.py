@@ -11,6 +11,11 @@ _VIEWDEF = ("(SELECT ' ' || regexp_extract(rd_v.sql, "
             "'(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMP\\w*\\s+)?VIEW\\s+.+?\\s+AS\\s+(.*)$', 1) "
             "FROM duckdb_views() rd_v WHERE rd_v.view_oid = o)")
 
+_DESCRIPTION = ("(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
+                "WHERE rd_d.objoid = o AND rd_d.objsubid = {sub} LIMIT 1)")
+_CONSTRAINTDEF = "(SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c WHERE rd_c.oid = o)"
+_INDEXDEF = "(SELECT rd_i.def FROM redduck_pg.pg_indexdef rd_i WHERE rd_i.oid = o LIMIT 1)"
+
 # name → macro body (parameters, expression)
 _MACROS = {
     "redduck_type_alias": ("n", "CASE n WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' "
@@ -52,17 +57,11 @@ _MACROS = {
                            "ORDER BY rd_t.oid LIMIT 1)"),
     "to_regnamespace": ("name", "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = name LIMIT 1)"),
     "to_regproc": ("name", "(SELECT oid FROM pg_catalog.pg_proc WHERE proname = name LIMIT 1)"),
-    "redduck_regclass": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regclass(name), error('relation \"' || name || '\" does not exist')) END"),
-    "redduck_regtype": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regtype(name), error('type \"' || name || '\" does not exist')) END"),
-    "redduck_regnamespace": ("name", "CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT ELSE coalesce(to_regnamespace(name), error('schema \"' || name || '\" does not exist')) END"),
     # PostgreSQL's internal functions (array_in …) are not in DuckDB's pg_proc: no match, not an error
     "redduck_regproc": ("name", "coalesce(to_regproc(name), 0)"),
-    "redduck_regclass_name": ("o", "CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT relname FROM pg_catalog.pg_class WHERE oid = o LIMIT 1), o::VARCHAR) END"),
     # regtype's output is format_type's name: 'int4'::regtype::text is 'integer'
     "redduck_regtype_name": ("o", "CASE WHEN o = 0 THEN '-' WHEN EXISTS (SELECT 1 FROM redduck_pg.pg_type WHERE oid = o) "
                                   "THEN format_type(o, NULL) ELSE o::VARCHAR END"),
-    "redduck_regnamespace_name": ("o", "CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = o LIMIT 1), o::VARCHAR) END"),
-    "redduck_regproc_name": ("o", "CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT proname FROM pg_catalog.pg_proc WHERE oid = o LIMIT 1), o::VARCHAR) END"),
     "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
                                       "FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
                                       "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.oid = o LIMIT 1), false)"),
@@ -94,16 +93,10 @@ _MACROS = {
     "_pg_expandarray": ("a", "unnest(list_transform(range(1, len(a) + 1), "
                              "lambda i: struct_pack(x := a[i], n := i::INTEGER)))"),
     # comments: COMMENT ON stores them in DuckDB's catalog; pg_description reads them
-    "obj_description": ("o, cat", "(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
-                                  "WHERE rd_d.objoid = o AND rd_d.objsubid = 0 LIMIT 1), "
-                                  "(o) AS (SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
-                                  "WHERE rd_d.objoid = o AND rd_d.objsubid = 0 LIMIT 1)"),
-    "col_description": ("o, n", "(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
-                                "WHERE rd_d.objoid = o AND rd_d.objsubid = n LIMIT 1)"),
+    "obj_description": ("o, cat", _DESCRIPTION.format(sub="0") + ", (o) AS " + _DESCRIPTION.format(sub="0")),
+    "col_description": ("o, n", _DESCRIPTION.format(sub="n")),
     "shobj_description": ("o, cat", "NULL::VARCHAR"),
-    "pg_get_constraintdef": ("o", "(SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c WHERE rd_c.oid = o), "
-                                  "(o, pretty) AS (SELECT rd_c.redduck_def FROM redduck_pg.pg_constraint rd_c "
-                                  "WHERE rd_c.oid = o)"),
+    "pg_get_constraintdef": ("o", _CONSTRAINTDEF + ", (o, pretty) AS " + _CONSTRAINTDEF),
     # no partitioning here: a relation is its own only ancestor
     "pg_partition_ancestors": ("o", "CAST(o AS BIGINT)"),
     "pg_get_serial_sequence": ("t, c", "(SELECT rd_s.schema_name || '.' || rd_s.sequence_name FROM duckdb_sequences() rd_s "
@@ -125,9 +118,8 @@ _MACROS = {
     "quote_ident": ("s", "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
                          "ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END"),
     # (o, n, pretty) with n > 0: the n-th key column's name, as pgjdbc's getIndexInfo asks
-    "pg_get_indexdef": ("o", "(SELECT rd_i.def FROM redduck_pg.pg_indexdef rd_i WHERE rd_i.oid = o LIMIT 1), "
-                             "(o, col, pretty) AS CASE WHEN col = 0 THEN (SELECT rd_i.def FROM redduck_pg.pg_indexdef "
-                             "rd_i WHERE rd_i.oid = o LIMIT 1) ELSE (SELECT rd_a.attname FROM redduck_pg.pg_index rd_x "
+    "pg_get_indexdef": ("o", _INDEXDEF + ", (o, col, pretty) AS CASE WHEN col = 0 THEN " + _INDEXDEF + " "
+                             "ELSE (SELECT rd_a.attname FROM redduck_pg.pg_index rd_x "
                              "JOIN pg_catalog.pg_attribute rd_a ON rd_a.attrelid = rd_x.indrelid "
                              "AND rd_a.attnum = rd_x.indkey[col] WHERE rd_x.indexrelid = o LIMIT 1) END"),
     "pg_total_relation_size": ("o", "0::BIGINT"),
@@ -143,6 +135,18 @@ _MACROS = {
     "pg_get_triggerdef": ("o", "'', (o, pretty) AS ''"),
     "pg_get_ruledef": ("o", "''"),
 }
+
+# 'name'::reg* → the OID (an error when missing; a string of digits is an OID already)
+for _kind, _what in {"regclass": "relation", "regtype": "type", "regnamespace": "schema"}.items():
+    _MACROS[f"redduck_{_kind}"] = ("name", f"CASE WHEN regexp_full_match(name, '[0-9]+') THEN name::BIGINT "
+                                           f"ELSE coalesce(to_{_kind}(name), error('{_what} \"' || name || "
+                                           f"'\" does not exist')) END")
+# an OID read as reg*::text → the name (0 is '-', an unknown OID its digits), as PostgreSQL prints them
+for _kind, (_col, _table) in {"regclass": ("relname", "pg_catalog.pg_class"),
+                              "regnamespace": ("nspname", "pg_catalog.pg_namespace"),
+                              "regproc": ("proname", "pg_catalog.pg_proc")}.items():
+    _MACROS[f"redduck_{_kind}_name"] = ("o", f"CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT {_col} FROM {_table} "
+                                             f"WHERE oid = o LIMIT 1), o::VARCHAR) END")
 
 CATALOG_FUNCTIONS = frozenset(_MACROS)
 

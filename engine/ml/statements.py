@@ -24,16 +24,14 @@ def _service(session):
 
 def _may_use(session, name: str, owner_only: bool = False) -> None:
     """Owners and superusers may do anything with a model; EXECUTE grantees may see it."""
-    auth, store = session.engine.authorizer, session.engine.security
-    if store.is_superuser(session.user):
-        return
+    store = session.engine.security
     owner = _service(session).owner_of(name)
-    if owner is None or owner in store.roles_of(session.user):
+    if owner is None or store.is_superuser(session.user) or owner in store.roles_of(session.user):
         return  # a missing model gets its own error
     if owner_only:
         from redduck.protocol.errors import INSUFFICIENT_PRIVILEGE, PgError
         raise PgError(INSUFFICIENT_PRIVILEGE, f"must be owner of model {name}")
-    auth.check_model(session.user, name.lower(), "EXECUTE")
+    session.engine.authorizer.check_model(session.user, name.lower(), "EXECUTE")
 
 
 def _create_model(session, spec):

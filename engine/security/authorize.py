@@ -23,6 +23,12 @@ _OWNER_DDL_KINDS = {"TABLE": "table", "VIEW": "table", "SEQUENCE": "table", "IND
                     "MACRO": "function", "FUNCTION": "function", "TYPE": "type"}
 
 
+def table_ref(name: str) -> exp.Table:
+    """A dotted `schema.table` name, as statement hooks and function arguments carry it."""
+    parts = [p.strip('"') for p in name.split(".")]
+    return exp.Table(this=exp.to_identifier(parts[-1]), db=exp.to_identifier(parts[-2]) if len(parts) > 1 else None)
+
+
 def denied(what: str) -> PgError:
     return PgError(INSUFFICIENT_PRIVILEGE, f"permission denied for {what}")
 
@@ -214,11 +220,14 @@ class Authorizer:
     def exists(self, schema: str, name: str) -> bool:
         return schema in self._schemas_of(name)
 
-    def check_model(self, user: str, model: str, privilege: str) -> None:
+    def may_use_model(self, user: str, model: str, privilege: str = "EXECUTE") -> bool:
+        """Superusers, the model's owner (or its roles) and grantees may."""
         owner = self.engine.models.owner_of(model) if self.engine.models else None
-        if owner is not None and owner in self.store.roles_of(user):
-            return
-        if not self.store.has(user, "model", "", model, privilege):
+        return (owner is not None and owner in self.store.roles_of(user)) or \
+            self.store.has(user, "model", "", model, privilege)
+
+    def check_model(self, user: str, model: str, privilege: str) -> None:
+        if not self.may_use_model(user, model, privilege):
             raise denied(f"model {model}")
 
     def check_server_files(self, user: str, how: str) -> None:

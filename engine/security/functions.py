@@ -2,8 +2,7 @@
 catalog queries only (tools ask about a few objects at a time)."""
 from __future__ import annotations
 
-from sqlglot import exp
-
+from .authorize import table_ref
 from .store import SCHEMA_PRIVILEGES, TABLE_PRIVILEGES
 
 
@@ -18,9 +17,7 @@ def install_privilege_function(engine) -> None:
     def table_of(obj: str):
         if obj.isdigit():
             return auth.relation_by_oid(int(obj))
-        parts = [p.strip('"') if p.startswith('"') else p.lower() for p in obj.split(".")]
-        t = exp.Table(this=exp.to_identifier(parts[-1]), db=exp.to_identifier(parts[-2]) if len(parts) > 1 else None)
-        return auth.resolve(t)
+        return auth.resolve(table_ref(obj))
 
     def privilege(kind, user, obj, privs):
         if kind is None or user is None or obj is None or privs is None:
@@ -35,10 +32,7 @@ def install_privilege_function(engine) -> None:
         if kind in ("function", "other"):
             models = engine.models.function_models() if engine.models else {}
             fn = obj.split("(")[0].split(".")[-1].strip('"').lower()
-            if fn in models:
-                return store.has(user, "model", "", models[fn], "EXECUTE") or \
-                    engine.models.owner_of(models[fn]) in store.roles_of(user)
-            return True
+            return auth.may_use_model(user, models[fn]) if fn in models else True
         if kind == "schema":
             schema = obj.strip('"') if obj.startswith('"') else obj.lower()
             if schema in ("public", "main", "pg_catalog", "information_schema") and wanted == ["USAGE"]:

@@ -78,8 +78,7 @@ class SecurityStore:
         self.grants: set[tuple] = set()             # (kind, schema, name, grantee, privilege)
         self.grant_rows: list[tuple] = []
         self.owners: dict[tuple, str] = {}          # (kind, schema, name) → owner
-        create_tables(self._cur)
-        self.reload()
+        self.reload()   # the tables: create_tables, run by open_database before the catalog views
 
     # ------------------------------------------------------------ reading
 

@@ -2,12 +2,12 @@
 `CREATE MODEL` and `EXECUTE ON MODEL` privileges."""
 from __future__ import annotations
 
-from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILEGE, UNDEFINED_OBJECT,
                                      UNDEFINED_TABLE, PgError)
 
+from ..security.authorize import table_ref
 from ..security.store import SCHEMA_PRIVILEGES, TABLE_PRIVILEGES
 from . import register
 from .base import UtilityPlan
@@ -180,10 +180,7 @@ def run_grant(session, g: dict):
                 tables += [(schema, t) for (t,) in found]
         else:
             for name in g["objects"]:
-                parts = name.split(".")
-                t = exp.Table(this=exp.to_identifier(parts[-1]),
-                              db=exp.to_identifier(parts[-2]) if len(parts) > 1 else None)
-                where = auth.resolve(t, session.search_path())
+                where = auth.resolve(table_ref(name), session.search_path())
                 if where is None or not auth.exists(*where):
                     raise PgError(UNDEFINED_TABLE, f'relation "{name}" does not exist')
                 tables.append(where)

@@ -38,8 +38,8 @@ ARGS = "txtime," + ",".join(f"v{i}" for i in range(1, 29)) + ",amount"
 def test_function_exists_at_once_and_errors_until_ready(server, cc):
     with psycopg.connect(server.dsn(), autocommit=True) as other, \
             psycopg.connect(server.dsn(), autocommit=True) as c:
-        c.execute(f"create model m_state from (select * from cc where txtime < 100000) target class "
-                  f"function m_state_fn settings (max_runtime 120)")
+        c.execute("create model m_state from (select * from cc where txtime < 100000) target class "
+                  "function m_state_fn settings (max_runtime 120)")
         state = c.execute("show model m_state").fetchall()
         assert dict(state)["Model State"] in ("QUEUED", "TRAINING")
         with pytest.raises(psycopg.Error) as ei:
@@ -152,7 +152,6 @@ def test_regression_on_diabetes(server):
 
 def test_model_survives_restart_and_training_restart_fails_cleanly(fresh_server, tmp_path):
     srv = fresh_server.start()
-    import pyarrow as pa
     with psycopg.connect(srv.dsn(), autocommit=True) as c:
         c.execute("create table t (a double precision, b double precision, y int)")
         rng = np.random.default_rng(0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .session_functions import _name
+
 _KINDS = {"has_table_privilege": "table", "has_any_column_privilege": "table", "has_column_privilege": "column",
           "has_sequence_privilege": "table", "has_schema_privilege": "schema",
           "has_database_privilege": "database", "has_function_privilege": "function",
@@ -12,12 +14,6 @@ _KINDS = {"has_table_privilege": "table", "has_any_column_privilege": "table", "
           "has_language_privilege": "other", "has_server_privilege": "other",
           "has_tablespace_privilege": "other", "has_type_privilege": "other"}
 _CURRENT = {"current_user", "session_user", "current_role", "user"}
-
-
-def _name(node) -> str:
-    if isinstance(node, exp.Anonymous):
-        return node.name.lower()
-    return node.sql_name().lower() if isinstance(node, exp.Func) else ""
 
 
 def privilege_functions(tree: exp.Expression, ctx) -> exp.Expression:
