@@ -1,7 +1,9 @@
 """Running COPY: client streams and import-directory files into tables, tables to clients.
 
 COPY data is decoded into Arrow batches in redduck (protocol.codecs.copy_format) and
-inserted batch by batch inside one transaction, so a bad row commits nothing.
+inserted by one INSERT that pulls them as they are decoded (one statement for the whole
+stream: DuckDB's parallel insert, none of a statement's cost per batch), inside one
+transaction, so a bad row commits nothing.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from redduck.protocol.codecs.copy_format import CopyOptions, decode_copy_in
+from redduck.protocol.codecs.copy_format import CopyOptions, decode_copy_in, wire_schema
 from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INSUFFICIENT_PRIVILEGE, UNDEFINED_TABLE,
                                      PgError)
 
@@ -29,6 +31,7 @@ class CopyInTarget:
     schema: pa.Schema
     options: CopyOptions
     oids: list[int]
+    duck_types: list[str]
 
 
 def _quote(name: str) -> str:
@@ -52,7 +55,26 @@ def _target(session, stmt) -> CopyInTarget:
     cols = [lower[c.lower()] for c in cols]
     types = dict(zip(all_cols, rel.types))
     arrow = cur.sql(f"SELECT {', '.join(_quote(c) for c in cols)} FROM {_quote(stmt.table)} LIMIT 0").to_arrow_table()
-    return CopyInTarget(stmt.table, cols, arrow.schema, stmt.copy_options(), [oid_of(str(types[c])) for c in cols])
+    return CopyInTarget(stmt.table, cols, arrow.schema, stmt.copy_options(), [oid_of(str(types[c])) for c in cols],
+                        [str(types[c]) for c in cols])
+
+
+def _select_list(target: CopyInTarget, decoded: pa.Schema) -> str:
+    """The decoded batch's columns, cast in SQL where they arrive as PostgreSQL's text
+    (intervals, arrays, enums, structs: Arrow cannot parse those)."""
+    out = []
+    for field, want, duck_type in zip(decoded, target.schema, target.duck_types):
+        col = _quote(field.name)
+        if field.type == want.type:
+            out.append(col)
+        elif pa.types.is_interval(want.type):
+            out.append(f"CAST(replace({col}, '+', '') AS INTERVAL)")   # DuckDB reads no '+02:00'
+        elif pa.types.is_list(want.type) or pa.types.is_large_list(want.type):
+            # PostgreSQL's {a,"b c",NULL} is DuckDB's [a,"b c",NULL] (one dimension)
+            out.append(f"CAST('[' || {col}[2:-2] || ']' AS {duck_type})")
+        else:
+            out.append(f"CAST({col} AS {duck_type})")
+    return ", ".join(out)
 
 
 def start_copy(session, stmt) -> Result:
@@ -110,7 +132,6 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     cur = session.cursor
     own_tx = session.tx == "I"
     cols = ", ".join(_quote(c) for c in target.columns)
-    sql = f"INSERT INTO {_quote(target.table)} ({cols}) SELECT * FROM {_BATCH_VIEW}"
     total = 0
     notices = []
     session._detach_all()
@@ -119,19 +140,25 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     else:
         session.ensure_transaction()
         session.tx_unreplayable = "the transaction ran COPY FROM"
+    failure: list = []
     try:
         opts = target.options
         skipped: list = []
-        gen = decode_copy_in(source, target.schema, opts, skipped=skipped)
-        for batch in gen:
-            if batch.num_rows == 0:
-                continue
-            cur.register(_BATCH_VIEW, batch)
-            try:
-                cur.execute(sql)
-                total += cur.fetchone()[0]
-            finally:
-                cur.unregister(_BATCH_VIEW)
+        decoded = target.schema if opts.format == "binary" else wire_schema(target.schema)
+        batches = _capturing(decode_copy_in(source, decoded, opts, skipped=skipped), failure)
+        cur.register(_BATCH_VIEW, pa.RecordBatchReader.from_batches(decoded, batches))
+        try:
+            cur.execute(f"INSERT INTO {_quote(target.table)} ({cols}) "
+                        f"SELECT {_select_list(target, decoded)} FROM {_BATCH_VIEW}")
+            total = cur.fetchone()[0]
+        except duckdb.Error:
+            if failure:   # the decoder's own error, not DuckDB's wrapping of it
+                raise failure[0] from None
+            raise
+        finally:
+            _unregister(cur)
+        if failure:
+            raise failure[0]
         if own_tx:
             cur.execute("COMMIT")
     except PgError:
@@ -151,12 +178,32 @@ def finish_copy_in(session, target: CopyInTarget, source) -> Result:
     return Result(tag=f"COPY {total}", notices=notices)
 
 
+def _unregister(cur) -> None:
+    try:
+        cur.unregister(_BATCH_VIEW)
+    except duckdb.Error:
+        pass   # an aborted transaction refuses it; the next COPY's registration replaces it
+
+
+def _capturing(batches, failure: list):
+    """The decoder's batches for DuckDB to pull; an exception is kept for the caller, since
+    DuckDB turns an error inside the scan into a generic one."""
+    try:
+        for batch in batches:
+            if batch.num_rows:
+                yield batch
+    except BaseException as e:
+        failure.append(e)
+        raise
+
+
 def _abort(session, own_tx: bool) -> None:
     if own_tx:
         try:
             session.cursor.execute("ROLLBACK")
         except duckdb.Error:
             pass
+        _unregister(session.cursor)
     else:
         session._mark_failed()
 

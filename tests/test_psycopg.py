@@ -104,6 +104,44 @@ def test_copy_in_and_out(server, fmt):
         assert got == rows
 
 
+def test_copy_escapes_and_bytea_in_text_and_csv(server):
+    """Text COPY decodes backslash escapes in every column (a number written `\\066` is 6),
+    and bytea takes PostgreSQL's input forms (hex `\\x…` and the octal escape form)."""
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table cp_esc(b bytea, t text, i int, j json)")
+        with c.cursor().copy("copy cp_esc from stdin") as cp:
+            cp.write(b'\\\\x0102\tab\\tc\t5\t{"a": "x\\\\ny"}\n'
+                     b"\\\\001a\\\\\\\\\tx\t\\066\t[]\n\\N\t\\N\t\\N\t\\N\n")
+        with c.cursor().copy("copy cp_esc from stdin (format csv)") as cp:
+            cp.write(b'\\x0a0b,"q,r",7,"{}"\n')
+        got = c.execute("select b, t, i, j::text from cp_esc order by i nulls last").fetchall()
+        assert got == [(b"\x01\x02", "ab\tc", 5, '{"a": "x\\ny"}'), (b"\x01a\\", "x", 6, "[]"),
+                       (b"\n\x0b", "q,r", 7, "{}"), (None, None, None, None)]
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            with c.cursor().copy("copy cp_esc from stdin") as cp:
+                cp.write(b"\\\\xzz\tx\t8\t[]\n")
+        assert c.execute("select count(*) from cp_esc").fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv"])
+def test_copy_types_arrow_cannot_parse(server, fmt):
+    """Intervals, arrays, enums, uuids and times arrive in PostgreSQL's text forms."""
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        t = f"cp_types_{fmt}"
+        c.execute(f"create type {t}_mood as enum ('sad', 'ok')")
+        c.execute(f"create table {t}(iv interval, a int[], s text[], m {t}_mood, u uuid, tm time)")
+        fields = ["1 year 2 mons -3 days +04:05:06.5", "{1,2,NULL}", '{"a b","c,d"}', "ok",
+                  "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12:34:56.5"]
+        sep = "\t" if fmt == "text" else ","
+        line = sep.join(f if fmt == "text" or "," not in f else '"' + f.replace('"', '""') + '"' for f in fields)
+        with c.cursor().copy(f"copy {t} from stdin" + (" (format csv)" if fmt == "csv" else "")) as cp:
+            cp.write((line + "\n").encode())
+        c.adapters.register_loader("interval", psycopg.types.string.TextLoader)   # months kept as written
+        got = c.execute(f"select iv, a, s, m::text, u, tm from {t}").fetchone()
+        assert got == ("1 year 2 mons -3 days +04:05:06.5", [1, 2, None], ["a b", "c,d"], "ok",
+                       uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), dt.time(12, 34, 56, 500000))
+
+
 def test_copy_bad_row_commits_nothing(server):
     with psycopg.connect(server.dsn(), autocommit=True) as c:
         c.execute("create table cp_bad(a int, b text)")

@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 
 from .. import types as T
 from . import values
+from .arrow_compound import intervals_binary, lists_binary
 from .arrow_text import to_binary
 from .datarow import rows_of_equal_width
 
@@ -106,9 +107,10 @@ def encode_binary_array(arr: pa.Array, oid: int) -> pa.Array:
         done = encode_numeric_array(arr)
         if done is not None:
             return done
-    # wide numerics, intervals, arrays and the rest: per value
-    if pa.types.is_interval(t):
-        py = [None if v is None else (v.months, v.days, v.nanoseconds) for v in arr.to_pylist()]
-    else:
-        py = arr.to_pylist()
-    return pa.array([None if v is None else values.encode_binary(v, oid) for v in py], pa.binary())
+    if oid == T.INTERVAL and pa.types.is_interval(t):
+        return intervals_binary(arr)
+    if pa.types.is_list(t) and oid in T.ELEMENT_OF_ARRAY:
+        elem = T.ELEMENT_OF_ARRAY[oid]
+        return lists_binary(arr, elem, lambda child: encode_binary_array(child, elem))
+    # wide numerics and the rest: per value
+    return pa.array([None if v is None else values.encode_binary(v, oid) for v in arr.to_pylist()], pa.binary())

@@ -7,6 +7,8 @@ import pyarrow.compute as pc
 
 from .. import types as T
 from . import values
+from .arrow_compound import intervals_text, lists_text
+from .float_text import format_floats
 
 _HEX = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype=np.uint8).reshape(256, 2)
 
@@ -28,29 +30,6 @@ def _trim_fraction(s: pa.Array) -> pa.Array:
     # '…05.120000' → '…05.12'; '…05.000000' → '…05'
     s = pc.replace_substring_regex(s, r"(\.\d*?)0+$", r"\1")
     return pc.replace_substring_regex(s, r"\.$", "")
-
-
-def _floats(arr: pa.Array) -> pa.Array:
-    s = pc.cast(arr, pa.string())
-    # the fix-ups below are rare: test cheaply before rewriting
-    if pc.any(pc.match_substring(s, "e")).as_py():
-        s = pc.replace_substring_regex(s, r"e([+-])(\d)$", r"e\10\2")  # RE2: \1, then "0"
-    if pc.any(pc.or_(pc.is_nan(arr), pc.is_inf(arr))).as_py():
-        s = pc.replace_substring(s, "inf", "Infinity")
-        s = pc.replace_substring(s, "nan", "NaN")
-    # PostgreSQL switches to exponent form below 1e-4; Arrow prints 0.00001
-    x = arr.to_numpy(zero_copy_only=False)
-    small_np = (np.abs(x) < 1e-4) & (x != 0)
-    if small_np.any():
-        small = pa.array(small_np)
-        fixed = pa.array([values.format_float(v) if v is not None else None
-                          for v in arr.filter(small).to_pylist()], pa.string())
-        idx = pc.indices_nonzero(small)
-        out = s.to_pylist()
-        for i, v in zip(idx.to_pylist(), fixed.to_pylist()):
-            out[i] = v
-        s = pa.array(out, pa.string())
-    return s
 
 
 def _trim_fixed_fraction(s: pa.Array) -> pa.Array | None:
@@ -123,7 +102,7 @@ def _bytea(arr: pa.Array) -> pa.Array:
 
 
 def _per_value(arr: pa.Array, oid: int) -> pa.Array:
-    # Nested values, intervals: rare in bulk results; PostgreSQL's formats are intricate.
+    # structs, maps, nested lists (JSON text): rare in bulk results; their formats are intricate
     return pa.array([None if v is None else values.encode_text(v, oid) for v in arr.to_pylist()], pa.string())
 
 
@@ -140,7 +119,7 @@ def encode_text_array(arr: pa.Array, oid: int, tz: str = "UTC") -> pa.Array:
     if pa.types.is_integer(t) or pa.types.is_decimal(t):
         return to_binary(pc.cast(arr, pa.string()))
     if pa.types.is_floating(t):
-        return to_binary(_floats(arr))
+        return to_binary(format_floats(arr, "float4" if pa.types.is_float32(t) or pa.types.is_float16(t) else "float8"))
     if pa.types.is_timestamp(t):
         return to_binary(_timestamps(arr, tz))
     if pa.types.is_date(t):
@@ -155,6 +134,8 @@ def encode_text_array(arr: pa.Array, oid: int, tz: str = "UTC") -> pa.Array:
                                         for v in arr.to_pylist()]), T.TEXT)
         return to_binary(_bytea(arr if not pa.types.is_fixed_size_binary(t) else arr.cast(pa.binary())))
     if pa.types.is_interval(t):
-        return to_binary(pa.array([None if v is None else values.encode_text((v.months, v.days, v.nanoseconds), T.INTERVAL)
-                                   for v in arr.to_pylist()], pa.string()))
+        return to_binary(intervals_text(arr))
+    if pa.types.is_list(t) and oid in T.ELEMENT_OF_ARRAY:
+        elem = T.ELEMENT_OF_ARRAY[oid]
+        return to_binary(lists_text(arr, lambda child: encode_text_array(child, elem, tz)))
     return to_binary(_per_value(arr, oid))

@@ -19,6 +19,7 @@ from . import values
 from .arrow_binary import encode_binary_array
 from .arrow_text import encode_text_array, to_binary
 from .copy_binary_fixed import decode_rows, row_dtype
+from .copy_text_chunks import bad_field_count_line, parse_chunk, text_chunks
 from .datarow import _int32_column, _lengths
 
 BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\0"
@@ -120,6 +121,11 @@ def _arrow_convert_type(t: pa.DataType) -> pa.DataType:
     return pa.string() if (pa.types.is_dictionary(t) or pa.types.is_nested(t) or pa.types.is_interval(t)) else t
 
 
+def wire_schema(schema: pa.Schema) -> pa.Schema:
+    """The types text and CSV data decode to: what Arrow cannot parse stays text."""
+    return pa.schema([pa.field(f.name, _arrow_convert_type(f.type)) for f in schema])
+
+
 def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int = 65536,
                    skipped: list | None = None):
     """Yield Arrow record batches of `schema` from a file-like of COPY data.
@@ -143,12 +149,16 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
                                    newlines_in_values=True)
         null_values = [opts.null]
     string_cols = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    column_types = {f.name: (pa.string() if opts.format == "text" and f.name not in string_cols
-                             else _arrow_convert_type(f.type)) for f in schema}
+    bytea_cols = [f.name for f in schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    column_types = {f.name: (pa.string() if (opts.format == "text" and f.name not in string_cols)
+                             or f.name in bytea_cols else _arrow_convert_type(f.type)) for f in schema}
     convert = pacsv.ConvertOptions(column_types=column_types, null_values=null_values,
                                    strings_can_be_null=True, quoted_strings_can_be_null=False,
                                    true_values=["t", "true", "1", "yes", "on", "TRUE", "True"],
                                    false_values=["f", "false", "0", "no", "off", "FALSE", "False"])
+    if opts.format == "text" and not opts.max_errors:
+        yield from _decode_text(source, schema, opts, parse, convert)
+        return
     if opts.max_errors:
         skipped = skipped if skipped is not None else []
         parse = _with_skip(parse, opts, skipped)
@@ -162,10 +172,58 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
                 batch = _unescape_text(batch, schema, line, convert=not opts.max_errors)
             if opts.max_errors:
                 batch = _convert_skipping(batch, schema, line, opts, skipped)
+            elif opts.format != "text" and bytea_cols:
+                batch = _bytea_columns(batch, schema, line)
             line += batch.num_rows
             yield batch
     except pa.ArrowInvalid as e:
         raise _row_error(str(e)) from None
+
+
+def _decode_text(source, schema: pa.Schema, opts: CopyOptions, parse: pacsv.ParseOptions,
+                 as_text: pacsv.ConvertOptions):
+    """Text format, a chunk of lines at a time: typed parsing first, the escape-decoding
+    path only for a chunk where that fails."""
+    typed = pacsv.ConvertOptions(
+        column_types={f.name: pa.string() if _textual(f.type) else f.type for f in schema},
+        null_values=as_text.null_values, strings_can_be_null=True,
+        true_values=as_text.true_values, false_values=as_text.false_values)
+    names = schema.names
+    textual = [_textual(f.type) for f in schema]
+    for chunk, line, _count in text_chunks(source, opts.skip_rows + (1 if opts.header else 0)):
+        try:
+            table = parse_chunk(chunk, names, parse, typed)
+            for batch in table.to_batches():
+                cols = [_unescape_column(c) if t else c for c, t in zip(batch.columns, textual)]
+                batch = pa.RecordBatch.from_arrays(cols, names=names)
+                yield _bytea_columns(batch, schema, line)
+                line += batch.num_rows
+            continue
+        except pa.ArrowInvalid as e:
+            if "Expected" in str(e) and "columns" in str(e):
+                bad = bad_field_count_line(chunk, opts.delimiter, len(names), line)
+                where, got = bad if bad else (line, 0)
+                what = (f'missing data for column "{names[got]}"' if got < len(names)
+                        else "extra data after last expected column")
+                raise CopyRowError(BAD_COPY_FILE_FORMAT, f"invalid COPY data (line {where}): {what}") from None
+        # a value did not convert as it stands: decode escapes, convert, name the bad line
+        table = parse_chunk(chunk, names, parse, as_text)
+        for batch in table.to_batches():
+            batch = _unescape_text(batch, schema, line)
+            line += batch.num_rows
+            yield batch
+
+
+def _bytea_columns(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) -> pa.RecordBatch:
+    cols = []
+    for col, field in zip(batch.columns, schema):
+        if col.type != field.type:
+            try:
+                col = _cast_text(col, field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+                raise _cast_error(col, field, first_line, e) from None
+        cols.append(col)
+    return pa.RecordBatch.from_arrays(cols, schema=schema)
 
 
 def _convert_skipping(batch: pa.RecordBatch, schema: pa.Schema, first_line: int, opts: CopyOptions,
@@ -243,21 +301,46 @@ def _unescape_value(s: str) -> str:
     return "".join(out)
 
 
+def _unescape_column(col: pa.Array) -> pa.Array:
+    mask = pc.fill_null(pc.match_substring(col, "\\"), False)
+    if not pc.any(mask).as_py():
+        return col
+    py = col.to_pylist()
+    for i in np.flatnonzero(mask.to_numpy(zero_copy_only=False)):   # only the escaped values
+        py[i] = _unescape_value(py[i])
+    return pa.array(py, pa.string())
+
+
+def _textual(t: pa.DataType) -> bool:
+    """Values kept as text (or bytes) whatever they hold: their escapes are always decoded."""
+    target = _arrow_convert_type(t)
+    return pa.types.is_string(target) or pa.types.is_large_string(target) or pa.types.is_binary(target)
+
+
 def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int,
                    convert: bool = True) -> pa.RecordBatch:
     cols = []
     for col, field in zip(batch.columns, schema):
-        if col.null_count < len(col) and pc.any(pc.match_substring(col, "\\")).as_py():
-            mask = pc.fill_null(pc.match_substring(col, "\\"), False).to_numpy(zero_copy_only=False)
-            py = col.to_pylist()
-            for i in np.flatnonzero(mask):
-                py[i] = _unescape_value(py[i])
-            col = pa.array(py, pa.string())
-        if convert and col.type != field.type:
+        if col.null_count == len(col):
+            pass
+        elif not convert or _textual(field.type):
+            col = _unescape_column(col)
+            if convert and col.type != field.type:
+                try:
+                    col = _cast_text(col, field.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+                    raise _cast_error(col, field, first_line, e) from None
+        else:
+            # a value that converts as it stands holds no escape worth decoding (a backslash
+            # never parses as a number or a date), so unescape only when the cast fails
             try:
                 col = _cast_text(col, field.type)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-                raise _cast_error(col, field, first_line, e) from None
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                col = _unescape_column(col)
+                try:
+                    col = _cast_text(col, field.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+                    raise _cast_error(col, field, first_line, e) from None
         cols.append(col)
     if not convert:
         return pa.RecordBatch.from_arrays(cols, names=schema.names)
@@ -272,9 +355,47 @@ def _cast_text(col: pa.Array, t: pa.DataType) -> pa.Array:
         if not pc.all(pc.fill_null(pc.or_(truth, false), True)).as_py():
             raise pa.ArrowInvalid("invalid boolean")
         return pc.if_else(pc.is_null(col), None, truth)
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return _bytea_from_text(col).cast(t)
     if pa.types.is_timestamp(t) and t.tz:
         return pc.cast(pc.replace_substring_regex(col, r"([+-]\d\d)$", r"\1:00"), t)
     return pc.cast(col, _arrow_convert_type(t)) if _arrow_convert_type(t) != t else pc.cast(col, t)
+
+
+def _bytea_from_text(col: pa.Array) -> pa.Array:
+    """PostgreSQL's bytea input: `\\x` then hex digits, or the escape form (`\\nnn`, `\\\\`)."""
+    hexed = pc.starts_with(col, "\\x")
+    if pc.all(pc.fill_null(hexed, True)).as_py():
+        digits = pc.utf8_slice_codeunits(col, 2)
+        try:
+            return pa.array([None if v is None else bytes.fromhex(v) for v in digits.to_pylist()], pa.binary())
+        except ValueError:
+            raise pa.ArrowInvalid("invalid hexadecimal data") from None
+    return pa.array([None if v is None else _bytea_escape_input(v) for v in col.to_pylist()], pa.binary())
+
+
+def _bytea_escape_input(v: str) -> bytes:
+    if v.startswith("\\x"):
+        try:
+            return bytes.fromhex(v[2:])
+        except ValueError:
+            raise pa.ArrowInvalid("invalid hexadecimal data") from None
+    out, i, raw = bytearray(), 0, v.encode()
+    while i < len(raw):
+        if raw[i] == 0x5C:   # backslash
+            if raw[i + 1:i + 2] == b"\\":
+                out.append(0x5C)
+                i += 2
+                continue
+            octal = raw[i + 1:i + 4]
+            if len(octal) == 3 and all(0x30 <= c <= 0x37 for c in octal):
+                out.append(int(octal, 8))
+                i += 4
+                continue
+            raise pa.ArrowInvalid("invalid input syntax for type bytea")
+        out.append(raw[i])
+        i += 1
+    return bytes(out)
 
 
 def _cast_error(col: pa.Array, field: pa.Field, first_line: int, e: Exception) -> PgError:

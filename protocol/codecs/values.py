@@ -1,7 +1,7 @@
 """Single-value codecs, text and binary, both directions, keyed by type OID.
 
-Used for bind parameters and for the few result types whose encoding is not
-vectorized (intervals, nested values, numeric in binary). Symmetric pairs per type family.
+Used for bind parameters, for the lean path of small results, and for the few result
+types whose encoding is not vectorized (structs, maps, nested lists, wide numerics). Symmetric pairs per type family.
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import json
 import math
 import struct
 import uuid
+
+import numpy as np
 
 from .. import types as T
 from ..errors import INVALID_TEXT_REPRESENTATION, PgError
@@ -22,55 +24,43 @@ UTC = dt.timezone.utc
 # ---------------------------------------------------------------- text out
 
 
-def format_float(v: float) -> str:
+def format_float(v: float, oid: int = T.FLOAT8) -> str:
+    """PostgreSQL's float output: the shortest digits that read back (of a float4 for
+    FLOAT4), in exponent form below 1e-4 or from 1e15 (float4: 1e6) up."""
     if math.isnan(v):
         return "NaN"
     if math.isinf(v):
         return "Infinity" if v > 0 else "-Infinity"
-    r = repr(v)
-    if "e" in r or "E" in r:
-        mant, exp = r.split("e")
-        sign = "-" if exp.startswith("-") else "+"
-        digits = exp.lstrip("+-").rjust(2, "0")
-        return f"{mant.removesuffix('.0')}e{sign}{digits}"
-    exp10 = math.floor(math.log10(abs(v))) if v else 0
-    if exp10 >= 15 or exp10 < -4:
-        return format_float_exp(v)
-    return r.removesuffix(".0")
-
-
-def format_float_exp(v: float) -> str:
-    mant, exp = f"{v:.17e}".split("e")
-    # shortest mantissa that round-trips
-    for prec in range(0, 18):
-        m, e = f"{v:.{prec}e}".split("e")
-        if float(f"{m}e{e}") == v:
-            mant, exp = m, e
-            break
-    sign = "-" if exp.startswith("-") else "+"
-    return f"{mant}e{sign}{exp.lstrip('+-').rjust(2, '0')}"
+    x = np.float32(v) if oid == T.FLOAT4 else np.float64(v)
+    if x == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    mant, exp = np.format_float_scientific(x, unique=True, trim="-").split("e")
+    k = int(exp)
+    if k < -4 or k >= (6 if oid == T.FLOAT4 else 15):
+        return f"{mant}e{'-' if k < 0 else '+'}{abs(k):02d}"
+    return np.format_float_positional(x, unique=True, trim="-")
 
 
 def format_interval(months: int, days: int, micros: int) -> str:
-    parts = []
+    """PostgreSQL's `postgres` IntervalStyle (EncodeInterval): a field after a negative one
+    carries an explicit '+', and every count but 1 is plural ('-1 days')."""
     years, mons = divmod(abs(months), 12)
-    sgn = "-" if months < 0 else ""
-    if years:
-        parts.append(f"{sgn}{years} year{'s' if years != 1 else ''}")
-    if mons:
-        parts.append(f"{sgn}{mons} mon{'s' if mons != 1 else ''}")
-    if days:
-        parts.append(f"{days} day{'s' if abs(days) != 1 else ''}")
-    if micros or not parts:
-        neg = micros < 0
+    if months < 0:
+        years, mons = -years, -mons
+    out, is_zero, is_before = [], True, False
+    for value, unit in ((years, "year"), (mons, "mon"), (days, "day")):
+        if value:
+            out.append(f"{'+' if is_before and value > 0 else ''}{value} {unit}{'s' if value != 1 else ''}")
+            is_zero, is_before = False, value < 0
+    if micros or is_zero:
         s, us = divmod(abs(micros), 1_000_000)
         h, rem = divmod(s, 3600)
         m, s = divmod(rem, 60)
-        t = f"{'-' if neg else ''}{h:02d}:{m:02d}:{s:02d}"
+        t = f"{'-' if micros < 0 else '+' if is_before else ''}{h:02d}:{m:02d}:{s:02d}"
         if us:
             t += f".{us:06d}".rstrip("0")
-        parts.append(t)
-    return " ".join(parts)
+        out.append(t)
+    return " ".join(out)
 
 
 def format_timestamp(v: dt.datetime, tz: dt.tzinfo | None = None) -> str:
@@ -111,7 +101,7 @@ def encode_text(v, oid: int) -> str:
     if isinstance(v, bool):
         return "t" if v else "f"
     if isinstance(v, float):
-        return format_float(v)
+        return format_float(v, oid)
     if isinstance(v, dt.datetime):
         return format_timestamp(v)
     if isinstance(v, dt.date):
@@ -198,6 +188,8 @@ def encode_binary(v, oid: int) -> bytes:
 
 
 def _encode_array_binary(v, elem: int) -> bytes:
+    if not v:
+        return struct.pack("!iiI", 0, 0, elem)   # PostgreSQL's empty array has no dimensions
     out = [struct.pack("!iiI", 1, int(any(x is None for x in v)), elem), struct.pack("!ii", len(v), 1)]
     for x in v:
         if x is None:

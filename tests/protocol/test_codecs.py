@@ -157,3 +157,67 @@ def test_numeric_binary_arrays_match_the_per_value_encoder(ps, ints, offset):
     fast = encode_numeric_array(arr)
     expected = [None if v is None else values.encode_binary(v, T.NUMERIC) for v in arr.to_pylist()]
     assert fast.to_pylist() == expected
+
+
+_INTERVALS = st.tuples(st.integers(-30000, 30000), st.integers(-100000, 100000),
+                       st.integers(-(10 ** 12), 10 ** 12).map(lambda us: us * 1000))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), _INTERVALS), max_size=30), st.integers(0, 3))
+def test_interval_arrays_match_the_per_value_encoders(ivs, offset):
+    arr = pa.array([None if v is None else pa.MonthDayNano(v) for v in ivs],
+                   pa.month_day_nano_interval()).slice(min(offset, len(ivs)))
+    py = [None if v is None else (v.months, v.days, v.nanoseconds) for v in arr.to_pylist()]
+    assert encode_text_array(arr, T.INTERVAL).to_pylist() == [
+        None if v is None else values.encode_text(v, T.INTERVAL).encode() for v in py]
+    assert encode_binary_array(arr, T.INTERVAL).to_pylist() == [
+        None if v is None else values.encode_binary(v, T.INTERVAL) for v in py]
+
+
+_ELEMENTS = {
+    T.INT4: (st.integers(-2 ** 31, 2 ** 31 - 1), pa.int32()),
+    T.TEXT: (st.text(alphabet=st.sampled_from('ab ,{}"\\\tNULn\u00e9'), max_size=6), pa.string()),
+    T.FLOAT8: (st.floats(allow_nan=False, allow_infinity=False), pa.float64()),
+    T.BOOL: (st.booleans(), pa.bool_()),
+    T.DATE: (st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), pa.date32()),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(_ELEMENTS)).flatmap(lambda oid: st.tuples(st.just(oid), st.lists(
+    st.one_of(st.none(), st.lists(st.one_of(st.none(), _ELEMENTS[oid][0]), max_size=5)), max_size=12))),
+    st.integers(0, 3))
+def test_array_arrays_match_the_per_value_encoders(case, offset):
+    elem, lists = case
+    oid = next(a for a, e in T.ELEMENT_OF_ARRAY.items() if e == elem)
+    arr = pa.array(lists, pa.list_(_ELEMENTS[elem][1])).slice(min(offset, len(lists)))
+    py = arr.to_pylist()
+    assert encode_text_array(arr, oid).to_pylist() == [
+        None if v is None else values.encode_text(v, oid).encode() for v in py]
+    assert encode_binary_array(arr, oid).to_pylist() == [
+        None if v is None else values.encode_binary(v, oid) for v in py]
+
+
+# PostgreSQL 15's own output for these values (SELECT v::float8::text / v::float4::text)
+_PG_FLOATS = [(701, 1e10, "10000000000"), (701, 1e14, "100000000000000"), (701, 123456789012345.0, "123456789012345"),
+              (701, 1e15, "1e+15"), (701, 1.234567890123456e15, "1.234567890123456e+15"), (701, 1e-4, "0.0001"),
+              (701, 1e-5, "1e-05"), (701, 2.5e-7, "2.5e-07"), (701, 1.5e300, "1.5e+300"), (701, 100.0, "100"),
+              (700, 1e10, "1e+10"), (700, 1e6, "1e+06"), (700, 1234567.0, "1.234567e+06"), (700, 123456.0, "123456"),
+              (700, 1.1, "1.1"), (700, 2.2e-12, "2.2e-12")]
+
+
+@pytest.mark.parametrize("oid,v,pg", _PG_FLOATS)
+def test_floats_as_postgresql_prints_them(oid, v, pg):
+    arrow_type = pa.float32() if oid == T.FLOAT4 else pa.float64()
+    assert encode_text_array(pa.array([v], arrow_type), oid).to_pylist() == [pg.encode()]
+    assert values.encode_text(v, oid) == pg
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(width=64)), max_size=20), st.booleans())
+def test_float_arrays_match_the_per_value_encoder(xs, single):
+    oid, arrow_type = (T.FLOAT4, pa.float32()) if single else (T.FLOAT8, pa.float64())
+    arr = pa.array([None if v is None else v for v in xs], pa.float64()).cast(arrow_type, safe=False)
+    expected = [None if v is None else values.encode_text(v, oid).encode() for v in arr.to_pylist()]
+    assert encode_text_array(arr, oid).to_pylist() == expected
