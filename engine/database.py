@@ -22,7 +22,7 @@ def catalog_name(path: str) -> str:
 
 
 def open_database(path: str, import_dirs: list[str] = (), threads: int | None = None,
-                  memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+                  memory_limit: str | None = None, xids=None) -> duckdb.DuckDBPyConnection:
     if path not in (":memory:", ""):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # session-scoped options given at connect time become every cursor's default
@@ -47,6 +47,8 @@ def open_database(path: str, import_dirs: list[str] = (), threads: int | None = 
     create_tables(con)
     from .catalog import install_catalog_macros
     from .catalog.macros import install_catalog_views
+    from .catalog.xids import XidClock, install_xid_functions
+    install_xid_functions(con, xids or XidClock())   # the catalog views read them
     install_catalog_macros(con)
     install_catalog_views(con)
     con.execute("SET lock_configuration = true")

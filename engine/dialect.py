@@ -20,6 +20,11 @@ class _PgTokenizerCore(TokenizerCore):
         return super()._scan_string(start)
 
 
+def _named(node: exp.Expression, name: str) -> exp.Expression:
+    node.meta["pg_name"] = name
+    return node
+
+
 class Redduck(Postgres):
     """PostgreSQL as clients write it. Model statements have their own parser (engine.ml)."""
 
@@ -34,6 +39,9 @@ class Redduck(Postgres):
                      "ENCODE": lambda args: exp.Anonymous(this="encode", expressions=args),
                      "DECODE": lambda args: exp.Anonymous(this="decode", expressions=args)}
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DECODE"}
+        # date_part(…) becomes sqlglot's Extract: remember the spelling, which names the column
+        FUNCTION_PARSERS["DATE_PART"] = lambda self: _named(Postgres.Parser.FUNCTION_PARSERS["DATE_PART"](self),
+                                                            "date_part")
 
         def _parse_types(self, *args, **kwargs):
             # sqlglot stops at `oid[]` (asyncpg's `any($1::oid[])`): OIDs are UINTEGER here

@@ -32,7 +32,10 @@ class EngineConfig:
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
-        self.db = open_database(config.database, config.import_dirs, config.threads, config.memory_limit)
+        from .catalog.xids import XidClock
+        self.xids = XidClock()
+        self.db = open_database(config.database, config.import_dirs, config.threads, config.memory_limit,
+                                xids=self.xids)
         self.name = config.database_name or catalog_name(config.database)
         self.import_dirs = [os.path.realpath(d) for d in config.import_dirs]
         self.catalog_version = 0
@@ -81,6 +84,7 @@ class Engine:
     def bump_catalog(self) -> None:
         with self._lock:
             self.catalog_version += 1
+        self.xids.catalog_changed()   # the new xmin of every catalog row
 
     def bump_data(self) -> None:
         pass

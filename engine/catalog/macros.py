@@ -111,8 +111,13 @@ _MACROS = {
     "pg_encoding_to_char": ("e", "'UTF8'"),
     "pg_char_to_encoding": ("e", "6"),
     "pg_is_in_recovery": ("", "false"),
-    "txid_current": ("", "(epoch_us(now()))::BIGINT"),
-    "pg_current_xact_id": ("", "(epoch_us(now()))::BIGINT"),
+    # the schemas of the search path that exist, pg_catalog first when asked for: DuckDB's
+    # own list ends with its internal `main`, which PostgreSQL clients must not see
+    "current_schemas": ("implicit", "list_concat(CASE WHEN implicit THEN ['pg_catalog'] ELSE []::VARCHAR[] END, "
+                                    "list_filter(system.main.current_schemas(false), "
+                                    "lambda s: s NOT IN ('main', 'pg_catalog')))"),
+    "txid_current": ("", "redduck_txid_current()"),
+    "pg_current_xact_id": ("", "redduck_txid_current()"),
     "array_lower": ("a, d", "CASE WHEN len(a) > 0 AND d = 1 THEN 1 END"),
     "array_upper": ("a, d", "CASE WHEN len(a) > 0 AND d = 1 THEN len(a) END"),
     "quote_ident": ("s", "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
@@ -170,7 +175,7 @@ def install_catalog_macros(con, late: bool = False) -> None:
     """The macros; those reading redduck_pg's views (`late`) come after the views."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     import re
-    own = re.compile(r"\b(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")
+    own = re.compile(r"(?<![.\w])(" + "|".join(sorted(_MACROS, key=len, reverse=True)) + r")\(")  # unqualified only
     con.execute(f"SET search_path = '{SCHEMA},main'")
     late_names = _late_macros()
     # a macro's body is expanded in the caller's query: call our own macros qualified
@@ -196,9 +201,14 @@ VIEWS = {
     # catalogs of features redduck has not (policies, inheritance, publications, triggers …):
     # present and empty, as on a PostgreSQL database that uses none of them
     # redduck's own schemas (this catalog, the role store) are not the database's: hidden
-    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl, 1::UINTEGER AS xmin "
+    # DuckDB's `main` is not PostgreSQL's: shown only while something lives there
+    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl "
                     "FROM pg_catalog.pg_namespace WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') "
-                    "UNION ALL SELECT 11, 'pg_catalog', 10, NULL, 1 UNION ALL SELECT 13180, 'information_schema', 10, NULL, 1",
+                    "AND (nspname <> 'main' OR EXISTS (SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' "
+                    "AND database_name = current_database() UNION ALL SELECT 1 FROM duckdb_views() "
+                    "WHERE schema_name = 'main' AND NOT internal AND database_name = current_database() "
+                    "AND view_name <> 'svv_ml_model_info')) "
+                    "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
     "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
                     "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
                     "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
@@ -211,7 +221,7 @@ VIEWS = {
                 "NULL::VARCHAR AS rngsubdiff WHERE false",
     "pg_policy": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS polname, NULL::BIGINT AS polrelid, "
                  "NULL::VARCHAR AS polcmd, NULL::BOOLEAN AS polpermissive, NULL::BIGINT[] AS polroles, "
-                 "NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck WHERE false",
+                 "NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck, NULL::UINTEGER AS xmin WHERE false",
     "pg_collation": "SELECT * FROM (VALUES (100::UINTEGER, 'default', 11::UINTEGER, 10::UINTEGER, 'd', true, -1, "
                     "NULL, NULL, NULL, NULL), (950::UINTEGER, 'C', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'C', "
                     "'C', NULL, NULL), (951::UINTEGER, 'POSIX', 11::UINTEGER, 10::UINTEGER, 'c', true, -1, 'POSIX', "
@@ -219,9 +229,10 @@ VIEWS = {
                     "collisdeterministic, collencoding, collcollate, collctype, colliculocale, collversion)",
     "pg_opclass": "SELECT NULL::UINTEGER AS oid, NULL::UINTEGER AS opcmethod, NULL::VARCHAR AS opcname, "
                   "NULL::UINTEGER AS opcnamespace, NULL::UINTEGER AS opcowner, NULL::UINTEGER AS opcfamily, "
-                  "NULL::UINTEGER AS opcintype, NULL::BOOLEAN AS opcdefault, NULL::UINTEGER AS opckeytype WHERE false",
+                  "NULL::UINTEGER AS opcintype, NULL::BOOLEAN AS opcdefault, NULL::UINTEGER AS opckeytype, "
+                  "NULL::UINTEGER AS xmin WHERE false",
     "pg_inherits": "SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, "
-                   "NULL::BOOLEAN AS inhdetachpending WHERE false",
+                   "NULL::BOOLEAN AS inhdetachpending, NULL::UINTEGER AS xmin WHERE false",
     "pg_publication": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS pubname, NULL::BOOLEAN AS puballtables, "
                       "NULL::BOOLEAN AS pubinsert, NULL::BOOLEAN AS pubupdate, NULL::BOOLEAN AS pubdelete, "
                       "NULL::BOOLEAN AS pubtruncate, NULL::BOOLEAN AS pubviaroot WHERE false",
@@ -235,17 +246,24 @@ VIEWS = {
     "pg_trigger": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS tgrelid, NULL::BIGINT AS tgparentid, "
                   "NULL::VARCHAR AS tgname, NULL::BIGINT AS tgfoid, NULL::INTEGER AS tgtype, NULL::VARCHAR AS tgenabled, "
                   "NULL::BOOLEAN AS tgisinternal, NULL::BIGINT AS tgconstrrelid, NULL::BIGINT AS tgconstrindid, "
-                  "NULL::BIGINT AS tgconstraint, NULL::BOOLEAN AS tgdeferrable, NULL::BOOLEAN AS tginitdeferred "
-                  "WHERE false",
+                  "NULL::BIGINT AS tgconstraint, NULL::BOOLEAN AS tgdeferrable, NULL::BOOLEAN AS tginitdeferred, "
+                  "NULL::UINTEGER AS xmin WHERE false",
     "pg_rewrite": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS rulename, NULL::BIGINT AS ev_class, "
-                  "NULL::VARCHAR AS ev_type, NULL::VARCHAR AS ev_enabled, NULL::BOOLEAN AS is_instead WHERE false",
-    "pg_foreign_table": "SELECT NULL::BIGINT AS ftrelid, NULL::BIGINT AS ftserver, NULL::VARCHAR[] AS ftoptions "
-                        "WHERE false",
+                  "NULL::VARCHAR AS ev_type, NULL::VARCHAR AS ev_enabled, NULL::BOOLEAN AS is_instead, "
+                  "NULL::UINTEGER AS xmin WHERE false",
+    "pg_foreign_table": "SELECT NULL::BIGINT AS ftrelid, NULL::BIGINT AS ftserver, NULL::VARCHAR[] AS ftoptions, "
+                        "NULL::UINTEGER AS xmin WHERE false",
     "pg_partitioned_table": "SELECT NULL::BIGINT AS partrelid, NULL::VARCHAR AS partstrat, "
                             "NULL::INTEGER AS partnatts WHERE false",
     "pg_extension": "SELECT 13000::BIGINT AS oid, 'plpgsql' AS extname, 10::BIGINT AS extowner, "
                     "11::BIGINT AS extnamespace, false AS extrelocatable, '1.0' AS extversion, "
                     "NULL::BIGINT[] AS extconfig, NULL::VARCHAR[] AS extcondition",
+    # PostgreSQL's two tablespaces (DuckDB lists one, owned by nobody)
+    "pg_tablespace": "SELECT * FROM (VALUES (1663::BIGINT, 'pg_default', 10::BIGINT, NULL::VARCHAR[], "
+                     "NULL::VARCHAR[]), (1664, 'pg_global', 10, NULL, NULL)) AS t(oid, spcname, spcowner, spcacl, "
+                     "spcoptions)",
+    # DuckDB's sequences are bigint; a cache of 0 is PostgreSQL's 1
+    "pg_sequence": "SELECT * REPLACE (20 AS seqtypid, greatest(seqcache, 1) AS seqcache) FROM pg_catalog.pg_sequence",
     # roles from redduck's own role store; passwords never shown (pg_authid: superusers only)
     "pg_roles": "SELECT oid::BIGINT AS oid, rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, "
                 "rolcanlogin, false AS rolreplication, rolconnlimit, '********' AS rolpassword, rolvaliduntil, "
@@ -461,10 +479,10 @@ def _pg_class_sql(con) -> str:
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
     hidden = ("c.relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
               "('redduck_pg', 'redduck_auth'))")
-    # xmin: tools (DataGrip) read the system column as a version stamp; nothing here changes it
-    return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity, 1::UINTEGER AS xmin "
-            f"FROM pg_catalog.pg_class c {joins} WHERE {hidden} UNION ALL SELECT {', '.join(select)}, false, "
-            f"1::UINTEGER {_CONSTRAINT_INDEXES} "
+    # xmin inline: a wrapping SELECT *, xmin … trips DuckDB's decorrelation in psql's \d queries
+    return (f"SELECT c.* REPLACE ({', '.join(replaced)}), false AS relforcerowsecurity, "
+            f"redduck_catalog_xid() AS xmin FROM pg_catalog.pg_class c {joins} WHERE {hidden} "
+            f"UNION ALL SELECT {', '.join(select)}, false, redduck_catalog_xid() {_CONSTRAINT_INDEXES} "
             "AND schema_name NOT IN ('redduck_pg', 'redduck_auth')")
 
 
@@ -553,13 +571,32 @@ def _pg_type_sql(con) -> str:
     return sql
 
 
+# catalogs whose rows carry xmin (DataGrip selects it from each of these)
+# (the empty ones carry a NULL xmin of their own: a wrapping SELECT over an empty view trips
+# DuckDB's decorrelation in psql's \\d queries)
+_XMIN_CATALOGS = {"pg_namespace", "pg_type", "pg_attribute", "pg_index", "pg_constraint", "pg_description",
+                  "pg_am", "pg_collation", "pg_extension", "pg_language"}
+# DuckDB's own pg_catalog views, read through redduck_pg only to add xmin
+_DUCKDB_CATALOGS_WITH_XMIN = ("pg_proc", "pg_database", "pg_tablespace", "pg_attrdef", "pg_enum", "pg_sequence",
+                              "pg_depend")
+
+
 def install_catalog_views(con) -> None:
+    from .empty_catalogs import EMPTY_CATALOGS, TABLE_MACROS
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
     VIEWS["pg_class"] = _pg_class_sql(con)
     VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
     VIEWS["pg_constraint"] = _pg_constraint_sql()
     VIEWS["pg_indexdef"] = _pg_indexdef_sql()
+    VIEWS.update(EMPTY_CATALOGS)
+    for name in _DUCKDB_CATALOGS_WITH_XMIN:
+        VIEWS.setdefault(name, f"SELECT * FROM pg_catalog.{name}")
     for name, body in VIEWS.items():
+        if name in _XMIN_CATALOGS or name in _DUCKDB_CATALOGS_WITH_XMIN:
+            # the system column tools read as a change stamp (catalog/xids.py)
+            body = f"SELECT *, redduck_catalog_xid() AS xmin FROM ({body})"
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
+    for name, (params, body) in TABLE_MACROS.items():
+        con.execute(f"CREATE OR REPLACE MACRO redduck_pg.{name}({params}) AS TABLE {body}")
     install_catalog_macros(con, late=True)

@@ -37,6 +37,17 @@ CASES = [
     ("SELECT 'x'::regclass::text", "SELECT redduck_pg.redduck_regclass_name(redduck_pg.redduck_regclass('x')) AS \"text\""),
     ("SELECT c.oid::regclass::text FROM pg_class c",
      'SELECT redduck_pg.redduck_regclass_name(c.oid) AS "oid" FROM redduck_pg.pg_class AS c'),
+    # transaction ids: age(xid) and ::xid, as DataGrip uses them
+    ("SELECT age(xmin) FROM pg_class", 'SELECT REDDUCK_XID_AGE(xmin) AS "age" FROM redduck_pg.pg_class AS pg_class'),
+    ("SELECT age('5'::varchar::xid)", "SELECT REDDUCK_XID_AGE(CAST(CAST('5' AS TEXT) AS BIGINT)) AS \"age\""),
+    ("SELECT age(ts) FROM t", 'SELECT AGE(ts) AS "age" FROM t'),
+    # json builders with PostgreSQL's spacing; date_part keeps its name
+    ("SELECT json_build_array(1)", "SELECT CAST('[' || CONCAT_WS(', ', COALESCE(CAST(TO_JSON(1) AS TEXT), 'null')) "
+                                   "|| ']' AS JSON) AS \"json_build_array\""),
+    ("SELECT date_part('hour', ts) FROM t", 'SELECT EXTRACT(HOUR FROM ts) AS "date_part" FROM t'),
+    # this database named in a column reference
+    ("SELECT memory.public.t.a FROM t", "SELECT public.t.a FROM t"),
+    ("SELECT current_schemas(true)", 'SELECT redduck_pg.current_schemas(TRUE) AS "current_schemas"'),
     # SERIAL and IDENTITY columns become sequences
     ("CREATE TABLE t (id SERIAL PRIMARY KEY, v TEXT)",
      "CREATE OR REPLACE SEQUENCE t_id_seq; CREATE TABLE t (id INT DEFAULT NEXTVAL('t_id_seq') PRIMARY KEY, v TEXT)"),
@@ -68,3 +79,9 @@ def test_bad_format_specifier_is_22023(translate):
     with pytest.raises(PgError) as e:
         translate("SELECT format('%x', 1)")
     assert e.value.code == "22023"
+
+
+def test_another_database_in_a_column_is_0a000(translate):
+    with pytest.raises(PgError) as e:
+        translate("SELECT other.public.t.a FROM t")
+    assert e.value.code == "0A000" and "cross-database" in e.value.message

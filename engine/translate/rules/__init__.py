@@ -14,5 +14,6 @@ from .regtypes import regtypes
 from .serial_columns import serial_columns
 from .session_functions import session_functions
 from .session_views import session_views
+from .xid_age import xid_age
 
-RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, regtypes, pg_functions, pg_sql, pg_operators, catalog_tables, catalog_functions]
+RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, pg_sql, pg_operators, catalog_tables, catalog_functions]

@@ -18,6 +18,9 @@ def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and node.name.lower() in CATALOG_FUNCTIONS and not isinstance(
                 node.parent, exp.Dot):
             return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.copy())
+        if isinstance(node, exp.CurrentSchemas):   # sqlglot knows it; DuckDB's own lists `main`
+            call = exp.Anonymous(this="current_schemas", expressions=[node.this or exp.false()])
+            return exp.Dot(this=exp.to_identifier(SCHEMA), expression=call)
         return node
     # every call is visited, arguments before the calls they are in (which are then copied)
-    return replace_innermost_first(tree, list(tree.find_all(exp.Anonymous, exp.Dot)), fix)
+    return replace_innermost_first(tree, list(tree.find_all(exp.Anonymous, exp.Dot, exp.CurrentSchemas)), fix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from redduck.engine.catalog.empty_catalogs import TABLE_MACROS
 from redduck.engine.catalog.macros import VIEWS
 
 # information_schema views DuckDB lacks, kept in redduck_pg beside the pg_catalog ones
@@ -17,6 +18,10 @@ def catalog_tables(tree: exp.Expression, ctx) -> exp.Expression:
         if col.args.get("db") is not None and col.db.lower() == "pg_catalog":
             col.set("db", None)
     for t in tree.find_all(exp.Table):
+        if isinstance(t.this, exp.Anonymous) and t.this.name.lower() in TABLE_MACROS and t.db.lower() in (
+                "", "pg_catalog"):
+            t.set("db", exp.to_identifier("redduck_pg"))   # redduck's set-returning catalog functions
+            continue
         if isinstance(t.this, (exp.Anonymous, exp.Func)) and t.db.lower() == "pg_catalog":
             t.set("db", None)  # pg_catalog.generate_series(…) is DuckDB's own table function
             continue

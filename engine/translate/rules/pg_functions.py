@@ -4,11 +4,13 @@
 `encode(b, 'base64')` → `to_base64(b)`; `decode(s, 'hex')` → `unhex(s)`; `to_hex(n)` →
 `lower(hex(n))`; `octet_length(s)` → `strlen(s)`; `'\\x0102'::bytea` → `unhex('0102')`;
 `'yes'::boolean` → `true`; `a SIMILAR TO 'a%'` → the same with a regular expression;
-`json_build_object(…)` → `json_object(…)`.
+`json_build_object(…)`, `json_build_array(…)` → their text as PostgreSQL spaces it.
 """
 from __future__ import annotations
 
 from sqlglot import exp
+
+from .rewrite import replace_innermost_first
 
 from redduck.protocol.errors import INVALID_TEXT_REPRESENTATION, PgError
 
@@ -69,6 +71,24 @@ def _format(fmt: str, args: list) -> exp.Expression:
     return exp.Concat(expressions=pieces) if len(pieces) > 1 else pieces[0]
 
 
+def _json_value(e: exp.Expression) -> exp.Expression:
+    return exp.func("coalesce", exp.cast(_call("to_json", e), "VARCHAR"), exp.Literal.string("null"))
+
+
+def _json_text(open_: str, items: list, close: str) -> exp.Expression:
+    """PostgreSQL's json text, spaces and all: `{"a" : 1, "b" : 2}`, `[1, 2]`."""
+    body = _call("concat_ws", exp.Literal.string(", "), *items) if items else exp.Literal.string("")
+    return exp.cast(exp.DPipe(this=exp.DPipe(this=exp.Literal.string(open_), expression=body),
+                              expression=exp.Literal.string(close)), "JSON")
+
+
+def _json_object(args: list, colon: str) -> exp.Expression:
+    pairs = [exp.DPipe(this=exp.DPipe(this=_call("to_json", exp.cast(k, "VARCHAR")),
+                                      expression=exp.Literal.string(colon)), expression=_json_value(v))
+             for k, v in zip(args[::2], args[1::2])]
+    return _json_text("{", pairs, "}")
+
+
 def _similar_regex(pattern: str) -> str:
     out = []
     for ch in pattern:
@@ -98,8 +118,6 @@ def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
                 return _call("strlen", exp.cast(args[0], "VARCHAR"))
             if name == "bit_length" and len(args) == 1:
                 return exp.Mul(this=_call("strlen", exp.cast(args[0], "VARCHAR")), expression=exp.Literal.number(8))
-            if name in ("json_build_object", "jsonb_build_object"):
-                return _call("json_object", *args)
         if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Anonymous):
             return _call("lower", node)
         if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -133,4 +151,20 @@ def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
             return exp.RegexpLike(this=node.this, expression=exp.Literal.string(
                 "^(" + _similar_regex(node.expression.this) + ")$"))
         return node
-    return tree.transform(fix, copy=False)
+    tree = tree.transform(fix, copy=False)
+    # json builders nest: the inner calls are rewritten before the outer ones copy them
+    builders = [n for n in tree.find_all(exp.Anonymous) if n.name.lower() in _JSON_BUILDERS]
+    return replace_innermost_first(tree, builders, _json_builder) if builders else tree
+
+
+_JSON_BUILDERS = {"json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array"}
+
+
+def _json_builder(node: exp.Anonymous) -> exp.Expression:
+    name, args = node.name.lower(), node.expressions
+    if name.endswith("_object"):
+        if len(args) % 2:
+            raise PgError("22023", "argument list must have even number of elements",
+                          hint=f"The arguments of {name}() must consist of alternating keys and values.")
+        return _json_object(args, " : " if name == "json_build_object" else ": ")
+    return _json_text("[", [_json_value(a) for a in args], "]")

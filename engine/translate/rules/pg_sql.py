@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, PgError
+
 
 def pg_sql(tree: exp.Expression, ctx) -> exp.Expression:
+    sources = {t.alias_or_name.lower() for t in tree.find_all(exp.Table, exp.Subquery, exp.CTE)}
+
     def fix(node):
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) \
                 and node.this.name.lower() == "pg_partition_ancestors" and node.this.expressions:
@@ -21,6 +25,15 @@ def pg_sql(tree: exp.Expression, ctx) -> exp.Expression:
         if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
             # PostgreSQL's LIKE escapes with a backslash unless told otherwise; DuckDB's does not
             return exp.Escape(this=node, expression=exp.Literal.string("\\"))
+        if isinstance(node, exp.Column) and node.args.get("catalog") is not None \
+                and node.catalog.lower() not in sources:
+            # database.schema.table.column: this database may be named; another, not (a path
+            # that starts at a FROM item, as in Redshift's SUPER navigation, is no database)
+            if node.catalog.lower() not in (ctx.database.lower(), "postgres"):
+                raise PgError(FEATURE_NOT_SUPPORTED,
+                              f"cross-database references are not implemented: {node.sql(dialect='postgres')}")
+            node.set("catalog", None)
+            return node
         if isinstance(node, exp.Collate):
             coll = node.expression
             name = coll.sql().lower().replace('"', "")

@@ -30,14 +30,19 @@ _DUCK_PG_CATALOG_ONLY = {
     "pg_table_is_visible"}
 
 _REG = {"REGCLASS": "regclass", "REGTYPE": "regtype", "REGNAMESPACE": "regnamespace", "REGPROC": "regproc",
-        "REGPROCEDURE": "regproc", "REGROLE": None, "REGOPER": None, "REGCONFIG": None}
+        "REGPROCEDURE": "regproc", "REGROLE": None, "REGOPER": None, "REGOPERATOR": None, "REGCONFIG": None}
+
+
+# transaction and command ids: numbers (DuckDB has no such types)
+_XIDS = {"XID", "XID8", "CID"}
 
 
 def _reg_kind(dtype: exp.Expression) -> str | None:
     if isinstance(dtype, exp.ObjectIdentifier):
         return dtype.name.upper()
     if isinstance(dtype, exp.DataType) and dtype.this == exp.DataType.Type.USERDEFINED:
-        return dtype.name.upper()
+        kind = dtype.args.get("kind")
+        return (kind.name if isinstance(kind, exp.Identifier) else dtype.name).upper()
     return None
 
 
@@ -87,6 +92,8 @@ def regtypes(tree: exp.Expression, ctx) -> exp.Expression:
         kind = _reg_kind(node.to)
         if kind == "OID":
             return exp.cast(node.this, exp.DataType.build("UINTEGER", dialect="duckdb"))
+        if kind in _XIDS:
+            return exp.cast(node.this, "BIGINT")
         if kind not in _REG:
             # reg* read as text: the object's name
             inner = node.this
