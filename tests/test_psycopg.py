@@ -299,3 +299,22 @@ def test_a_multi_statement_query_is_one_implicit_transaction(server):
         assert c.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
         c.execute("rollback")
         assert c.execute("select count(*) from implicit_t").fetchone() == (1,)
+
+
+def test_explain_in_postgresql_shape(server):
+    import re
+    node = re.compile(r"^(\s*->  )?[A-Z][A-Za-z ]+( on \w+)?  \(cost=\d+\.\d\d\.\.\d+\.\d\d rows=\d+ width=\d+\)")
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table ex_t as select range as a, range % 7 as g from range(1000)")
+        cur = c.execute("explain select g, count(*) from ex_t where a > 10 group by g order by 2 desc limit 3")
+        assert [d.name for d in cur.description] == ["QUERY PLAN"]
+        plan = [r[0] for r in cur.fetchall()]
+        assert node.match(plan[0]) and plan[0].startswith("Limit")
+        assert any(line.startswith("  ->  ") for line in plan)
+        assert any("Seq Scan on ex_t" in line for line in plan) and any("Group Key:" in line for line in plan)
+        assert all(node.match(line) or re.match(r"^\s+[A-Z][\w ]+: ", line) for line in plan)
+        analyzed = [r[0] for r in c.execute("explain analyze select * from ex_t where a > 10").fetchall()]
+        assert "actual time=" in analyzed[0] and "rows=989" in analyzed[0]
+        assert analyzed[-1].startswith("Execution Time: ") and analyzed[-2].startswith("Planning Time: ")
+        # DuckDB profiles no operator for a count(*) it reads from metadata: the plan is still shown
+        assert node.match(c.execute("explain analyze select count(*) from ex_t").fetchone()[0])
