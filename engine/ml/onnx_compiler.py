@@ -4,7 +4,8 @@ The one export point. The graph is emitted from the trained weights and the lear
 preprocessing with onnx.helper (no tracing), with a dynamic batch axis:
   inputs   num  double[N, k]  (numeric and date/timestamp columns; NULL = NaN)
            cat_i string[N, 1] (one per categorical column; NULL = '')
-  outputs  probabilities float[N, C] (classification) or value float[N, 1] (regression)
+  outputs  probabilities float[N, C] and label_index int64[N] (classification: fn() asks
+           for the index alone, which skips the probability head), or value float[N, 1]
 """
 from __future__ import annotations
 
@@ -55,17 +56,16 @@ def compile_model(spec: FeatureSpec, net: TrainedNet, problem: str, n_classes: i
             nodes += [helper.make_node("Mul", [src, scale], [f"z_{tag}_s"]),
                       helper.make_node("Add", [f"z_{tag}_s", shift], [f"z_{tag}"])]
             zparts.append(f"z_{tag}")
+        z = zparts[0]
         if len(zparts) > 1:
             nodes.append(helper.make_node("Concat", zparts, ["num_z"], axis=1))
-        else:
-            nodes.append(helper.make_node("Identity", zparts, ["num_z"]))
+            z = "num_z"
         if double:
-            nodes.append(helper.make_node("Cast", ["num_z"], ["num_zf"], to=TensorProto.FLOAT))
-        else:
-            nodes.append(helper.make_node("Identity", ["num_z"], ["num_zf"]))
-        nodes += [helper.make_node("Mul", ["num_zf", "num_zf"], ["num_sq"]),
+            nodes.append(helper.make_node("Cast", [z], ["num_zf"], to=TensorProto.FLOAT))
+            z = "num_zf"
+        nodes += [helper.make_node("Mul", [z, z], ["num_sq"]),
                   helper.make_node("Min", ["num_sq", const("sq_cap", np.array(SQUARE_CAP, np.float32))], ["num_sqc"])]
-        parts += ["num_zf", "num_sqc"]
+        parts += [z, "num_sqc"]
         dt_idx = [i for i, c in enumerate(numeric) if c.kind == DATETIME]
         if dt_idx:
             idx = const("dt_idx", np.array(dt_idx, np.int64))
@@ -114,11 +114,19 @@ def compile_model(spec: FeatureSpec, net: TrainedNet, problem: str, n_classes: i
         nodes += [helper.make_node("Sub", [h, shift], ["logit"]),
                   helper.make_node("Sigmoid", ["logit"], ["p1"]),
                   helper.make_node("Sub", [const("one", np.array(1.0, np.float32)), "p1"], ["p0"]),
-                  helper.make_node("Concat", ["p0", "p1"], ["probabilities"], axis=1)]
-        outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2])]
+                  helper.make_node("Concat", ["p0", "p1"], ["probabilities"], axis=1),
+                  # the label alone (fn()): p1 > 0.5 exactly where the raw output exceeds the shift
+                  helper.make_node("Greater", [h, shift], ["is_1"]),
+                  helper.make_node("Cast", ["is_1"], ["label_2d"], to=TensorProto.INT64),
+                  helper.make_node("Squeeze", ["label_2d", const("axis1", np.array([1], np.int64))],
+                                   ["label_index"])]
+        outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2]),
+                   helper.make_tensor_value_info("label_index", TensorProto.INT64, ["N"])]
     elif problem == "multiclass":
-        nodes.append(helper.make_node("Softmax", [h], ["probabilities"], axis=1))
-        outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", n_classes])]
+        nodes += [helper.make_node("Softmax", [h], ["probabilities"], axis=1),
+                  helper.make_node("ArgMax", [h], ["label_index"], axis=1, keepdims=0)]
+        outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", n_classes]),
+                   helper.make_tensor_value_info("label_index", TensorProto.INT64, ["N"])]
     else:
         nodes += [helper.make_node("Mul", [h, const("y_std", np.array(net.y_std, np.float32))], ["v_scaled"]),
                   helper.make_node("Add", ["v_scaled", const("y_mean", np.array(net.y_mean, np.float32))], ["value"])]

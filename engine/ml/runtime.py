@@ -45,6 +45,7 @@ class ModelRuntime:
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(onnx_bytes, opts, providers=providers())
+        self._variants = _lean_sessions(onnx_bytes, opts)
         self.spec = FeatureSpec.from_dict(spec)
         self.problem = problem
         self.label_type = label_type
@@ -52,9 +53,18 @@ class ModelRuntime:
         names = [c.name for c in self.spec.columns]
         self._num_idx = [names.index(c.name) for c in self.spec.numeric_inputs]
         self._cat_idx = [names.index(c.name) for c in self.spec.category_inputs]
-        self._out = self.session.get_outputs()[0].name
+        outputs = [o.name for o in self.session.get_outputs()]
+        self._out = outputs[0]
+        # graphs compiled before label_index existed: the label from the probabilities
+        self._label_out = "label_index" if "label_index" in outputs else None
 
-    def run(self, args) -> np.ndarray:
+    def _session(self, output: str, feeds: dict):
+        """The leanest graph that computes `output` for these inputs (graph_variants.py)."""
+        num = feeds.get("num")
+        clean = num is not None and not np.isnan(num).any()
+        return self._variants.get((output, clean)) or self._variants.get((output, False)) or self.session
+
+    def _feeds(self, args) -> dict:
         feeds = {}
         if self._num_idx:
             n = len(args[self._num_idx[0]])
@@ -64,13 +74,19 @@ class ModelRuntime:
             feeds["num"] = num
         for j, i in enumerate(self._cat_idx):
             feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)
-        return self.session.run([self._out], feeds)[0]
+        return feeds
+
+    def run(self, args, output: str | None = None) -> np.ndarray:
+        output = output or self._out
+        feeds = self._feeds(args)
+        return self._session(output, feeds).run([output], feeds)[0]
 
     def predict(self, args) -> pa.Array:
-        out = self.run(args)
         if self.problem == "regression":
-            return pa.array(out[:, 0].astype(np.float64))
-        return self.labels.take(pa.array(out.argmax(axis=1)))
+            return pa.array(self.run(args)[:, 0].astype(np.float64))
+        if self._label_out:
+            return self.labels.take(pa.array(self.run(args, self._label_out)))
+        return self.labels.take(pa.array(self.run(args).argmax(axis=1)))
 
     def predict_proba(self, args) -> pa.Array:
         out = self.run(args)
@@ -83,6 +99,24 @@ class ModelRuntime:
         lab_map = pa.MapArray.from_arrays(offsets, keys, labels)
         prob_map = pa.MapArray.from_arrays(offsets, keys, pa.array(probs))
         return pa.StructArray.from_arrays([lab_map, prob_map], names=["labels", "probabilities"])
+
+
+def _lean_sessions(onnx_bytes: bytes, opts) -> dict:
+    """(output, clean) → a session of the graph cut down to that output, without
+    imputation when `clean` (a batch with no NULL or NaN)."""
+    import onnx
+    import onnxruntime as ort
+
+    from .graph_variants import only_outputs, without_imputation
+    model = onnx.load_from_string(onnx_bytes)
+    out = {}
+    for output in (o.name for o in model.graph.output):
+        cut = only_outputs(model, [output])
+        lean = without_imputation(cut)
+        for clean, graph in ((False, cut), (True, lean)):
+            if graph is not None:
+                out[(output, clean)] = ort.InferenceSession(graph.SerializeToString(), opts, providers=providers())
+    return out
 
 
 def with_arity(fn, n: int):

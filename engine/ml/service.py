@@ -322,7 +322,8 @@ class ModelService:
         rec.problem_type = result["problem_type"]
         rec.objective = result["objective"]
         rec.labels = result["labels"]
-        rec.metrics = dict(result["metrics"], hidden=result["hidden"], learning_rate=result["learning_rate"],
+        rec.metrics = dict(result["metrics"], hidden=result["hidden"], teacher=result.get("teacher"),
+                           learning_rate=result["learning_rate"],
                            epochs=result["epochs"], train_seconds=result["train_seconds"],
                            validation_rows=result["validation_rows"], metric_name=result["metric_name"])
         rec.spec = result["spec"]
@@ -416,6 +417,11 @@ class ModelService:
             else:
                 net = "x".join(str(h) for h in hidden) + f", lr {r.metrics.get('learning_rate')}, " \
                                                          f"{r.metrics.get('epochs')} epochs"
+            teacher = r.metrics.get("teacher")
+            if teacher:
+                net += ", distilled from " + (
+                    "an ensemble of " + " + ".join("x".join(map(str, h)) for h in teacher)
+                    if isinstance(teacher[0], list) else "x".join(map(str, teacher)))
             rows.append(("Network", net))
             rows.append(("Training Seconds", f"{r.metrics.get('train_seconds', 0):.1f}"))
         return rows
@@ -439,6 +445,9 @@ def _progress_text(p: dict, state: str) -> str:
         return "waiting for a training slot"
     if not p or p.get("phase") != "training":
         return (p or {}).get("phase", "starting")
+    if p.get("candidate") == "distilled":
+        return (f"distilling into {'x'.join(map(str, p['hidden']))}, epoch {p['epoch']}, "
+                f"best validation {p['best_validation']:.4f}")
     return (f"candidate {p['candidate']}/{p['candidates']} ({'x'.join(map(str, p['hidden']))}, lr {p['learning_rate']}), "
             f"epoch {p['epoch']}, best validation {p['best_validation']:.4f}, elapsed {p['elapsed_s']:.1f}s")
 

@@ -81,3 +81,40 @@ def test_max_cells_sample_keeps_every_rare_row():
     assert infer_problem(pa.array([0, 1, 1]))[0] == "binary"
     assert infer_problem(pa.array(["a", "b", "c"]))[0] == "multiclass"
     assert infer_problem(pa.array(np.linspace(0, 1, 100)))[0] == "regression"
+
+
+def test_distilled_student_keeps_the_teachers_quality(trained):
+    from redduck.engine.ml.trainer import distill, macs
+    spec, feeds, X, y, net = trained
+    # small data: small batches, so that the student takes enough steps
+    cfg = TrainConfig("binary", "F1", epochs=60, seed=1, distill_margin=0.05, batch_size=128)
+    teacher = fit(X[:3200], y[:3200], X[3200:], y[3200:], TrainConfig("binary", "F1", hidden=[128, 64],
+                                                                       learning_rate=3e-3, epochs=30, seed=1))
+    student = distill(teacher, X[:3200], y[:3200], X[3200:], y[3200:], cfg, [16], deadline=float("inf"))
+    assert student is not None and student.hidden == [16]
+    assert macs(student, X.shape[1]) * 4 < macs(teacher, X.shape[1])
+    assert student.score >= teacher.score - 0.05
+    p = 1 / (1 + np.exp(-forward_numpy(student, X[3200:])[:, 0].astype(np.float64)))
+    assert np.mean((p >= student.threshold) == y[3200:]) > 0.85
+
+
+def test_lean_graphs_give_the_stored_graphs_answers(trained):
+    """The runtime's cut-down graphs (label only; no imputation for clean batches) decide
+    as the stored graph does, and a batch with a NULL still goes through imputation."""
+    from redduck.engine.ml.runtime import ModelRuntime
+    spec, feeds, X, y, net = trained
+    onnx_bytes = compile_model(spec, net, "binary", 2)
+    rt = ModelRuntime(onnx_bytes, spec.to_dict(), "binary", [0, 1], pa.int64())
+    assert {("label_index", True), ("label_index", False), ("probabilities", True)} <= set(rt._variants)
+    t = table()
+    args = [t.column(c.name).combine_chunks() for c in spec.columns]
+    full = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, rt._feeds(args))
+    assert np.array_equal(rt.predict(args).to_numpy(), full[0].argmax(1))
+    assert np.array_equal(rt.predict(args).to_numpy(), full[1])
+    clean = [a.fill_null(0.0) if pa.types.is_floating(a.type) else a for a in args]
+    feeds_clean = rt._feeds(clean)
+    assert rt._session("label_index", feeds_clean) is rt._variants[("label_index", True)]
+    assert rt._session("label_index", rt._feeds(args)) is rt._variants[("label_index", False)]
+    stored = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, feeds_clean)
+    assert np.allclose(rt.run(clean), stored[0], atol=1e-6)
+    assert np.array_equal(rt.predict(clean).to_numpy(), stored[1])
