@@ -35,6 +35,7 @@ class TrainConfig:
     ensemble: bool = True                  # average the candidates when that validates better
     distill: list | None = None            # train this small network on the chosen model's logits
     distill_margin: float = 0.01           # … and keep it unless it validates worse by more than this
+    distill_lr: float = 3e-3
 
 
 @dataclass
@@ -220,7 +221,7 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
     torch.manual_seed(cfg.seed + 101)
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed + 101)
     model = _build(X_tr.shape[1], hidden, n_out).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3, weight_decay=cfg.weight_decay)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.distill_lr, weight_decay=cfg.weight_decay)
     best, best_thr, best_state, stale, epochs_run, history = -math.inf, 0.5, None, 0, 0, []
     n = len(Xt)
     for epoch in range(cfg.epochs):
@@ -253,7 +254,7 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
             break
     if best_state is None or best < teacher.score - cfg.distill_margin:
         return None
-    return TrainedNet(list(hidden), best_state, best_thr, teacher.y_mean, teacher.y_std, best, epochs_run, 3e-3,
+    return TrainedNet(list(hidden), best_state, best_thr, teacher.y_mean, teacher.y_std, best, epochs_run, cfg.distill_lr,
                       history)
 
 
