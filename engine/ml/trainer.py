@@ -36,6 +36,7 @@ class TrainConfig:
     distill: list | None = None            # train this small network on the chosen model's logits
     distill_margin: float = 0.01           # … and keep it unless it validates worse by more than this
     distill_lr: float = 3e-3
+    distill_patience: int = 5              # the student follows a fixed target: it settles sooner
 
 
 @dataclass
@@ -250,7 +251,7 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
         if progress:
             progress({"candidate": "distilled", "hidden": hidden, "epoch": epoch + 1,
                       "best_validation": max(best, teacher.score)})
-        if stale >= cfg.patience or time.monotonic() > deadline:
+        if stale >= cfg.distill_patience or time.monotonic() > deadline:
             break
     if best_state is None or best < teacher.score - cfg.distill_margin:
         return None
