@@ -49,6 +49,7 @@ class Plan:
     constant_candidate: bool = False  # literals only: run once, then answer from `constant`
     constant: tuple | None = None
     acl_key: tuple | None = None      # (privilege, catalog versions) it was last authorized at
+    writes: bool = False              # not a plain query: Sync ends its implicit transaction
 
     @property
     def empty(self) -> bool:
@@ -184,7 +185,8 @@ class EngineSession:
         tr = self.translator.translate(stmt, self.context())
         oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids))
         return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree),
-                    inline=tags.trivial(tr.tree), constant_candidate=tags.constant(tr.tree))
+                    inline=tags.trivial(tr.tree), constant_candidate=tags.constant(tr.tree),
+                    writes=tags.writes(tr.tree))
 
     # ------------------------------------------------------------ describing
 

@@ -18,6 +18,13 @@ def returns_rows(tree: exp.Expression) -> bool:
     return False
 
 
+def writes(tree: exp.Expression) -> bool:
+    """Anything but a query: DML, DDL, SET … (what an implicit transaction must hold)."""
+    if isinstance(tree, exp.With):
+        return writes(tree.this)
+    return not isinstance(tree, (*ROW_STATEMENTS, exp.Describe))
+
+
 def is_dml(tree: exp.Expression) -> bool:
     return isinstance(tree, (exp.Insert, exp.Update, exp.Delete, exp.Merge))
 

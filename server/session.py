@@ -181,7 +181,7 @@ class Session:
         if self.state is SessionState.FAILED_AWAIT_SYNC:
             if isinstance(msg, M.Sync):
                 self.state = SessionState.READY
-                self._sync()
+                await self._sync_point()
             return
         try:
             pending = self._pending_describe
@@ -200,7 +200,7 @@ class Session:
             elif isinstance(msg, M.Close):
                 self._close(msg)
             elif isinstance(msg, M.Sync):
-                self._sync()
+                await self._sync_point()
             elif isinstance(msg, M.Flush):
                 await flush()
             elif isinstance(msg, (M.CopyData, M.CopyDone, M.CopyFail)):
@@ -209,6 +209,7 @@ class Session:
                 raise ProtocolError(f"unexpected message {type(msg).__name__}")
         except PgError as e:
             self.send_error(e)
+            self._after_error(e)   # an implicit transaction up to Sync keeps nothing now
             self.state = SessionState.FAILED_AWAIT_SYNC
         except (ProtocolError, ConnectionError, asyncio.CancelledError):
             raise
@@ -658,6 +659,10 @@ class Session:
             self.send(M.EmptyQueryResponse())
             return
         if portal.result is None:
+            if self.engine.tx == "I" and plan.writes:
+                # as in PostgreSQL, the statements up to Sync are one transaction: a failure
+                # keeps none of them (pgjdbc's executeBatch, pipelines). Reads alone need none.
+                self.engine.begin_implicit()
             _, portal.result = await self.run(self._plan_run_prefetch, None, portal.result_formats, msg.max_rows,
                                               portal.params, plan, inline=self._inline(plan))
         if portal.describe_pending:
@@ -682,6 +687,15 @@ class Session:
             if p is not None and p.result is not None and p.result.rows is not None:
                 p.result.rows.close()
         self.send(M.CloseComplete())
+
+    async def _sync_point(self) -> None:
+        """Sync: the implicit transaction of the messages since the last one ends here."""
+        if self.engine is not None and self.engine.implicit_tx:
+            try:
+                await self.run(self.engine.end_implicit)
+            except PgError as e:
+                self.send_error(e)
+        self._sync()
 
     def _sync(self) -> None:
         if self.engine.tx == "I":

@@ -37,5 +37,5 @@ def test_pgjdbc(server, compiled, mode):
                        capture_output=True, text=True, timeout=240)
     lines = p.stdout.split()
     assert p.returncode == 0, p.stdout + p.stderr
-    assert p.stdout.splitlines() == ["ok prepared", "ok batch", "ok select", "ok fetchsize", "ok copy",
+    assert p.stdout.splitlines() == ["ok prepared", "ok batch", "ok batch atomic", "ok select", "ok fetchsize", "ok copy",
                                      "ok cancel", "ok errors", "ok metadata"], lines

@@ -83,6 +83,36 @@ def test_extended_protocol_error_discards_until_sync(server):
     s.close()
 
 
+def test_extended_statements_up_to_sync_are_one_transaction(server):
+    """As in PostgreSQL: what runs between two Syncs commits together or not at all
+    (pgjdbc's executeBatch, pipelines); reads alone open no transaction."""
+    s = raw_connect(server)
+
+    def run(*sqls):
+        out = b"".join(M.Parse("", q).encode() + M.Bind("", "").encode() + M.Execute("").encode() for q in sqls)
+        s.sendall(out + M.Sync().encode())
+        return read_until_ready(s)
+
+    run("create table ext_tx (a int primary key)")
+    msgs = run("insert into ext_tx values (1)", "insert into ext_tx values (2)", "insert into ext_tx values (1)")
+    assert [m.tag for m in msgs if isinstance(m, M.CommandComplete)] == ["INSERT 0 1", "INSERT 0 1"]
+    assert msgs[-2].code == "23505" and msgs[-1].status == "I"
+    msgs = run("select count(*) from ext_tx")
+    assert [m.values for m in msgs if isinstance(m, M.DataRow)] == [(b"0",)]
+    msgs = run("insert into ext_tx values (1)", "select no_such_column from ext_tx")
+    assert msgs[-2].code == "42703"
+    assert [m.values for m in run("select count(*) from ext_tx") if isinstance(m, M.DataRow)] == [(b"0",)]
+    msgs = run("insert into ext_tx values (1)", "insert into ext_tx values (2)")
+    assert msgs[-1].status == "I"
+    assert [m.values for m in run("select count(*) from ext_tx") if isinstance(m, M.DataRow)] == [(b"2",)]
+    # an explicit BEGIN inside still makes a block the client ends
+    msgs = run("begin", "insert into ext_tx values (3)")
+    assert msgs[-1].status == "T"
+    run("rollback")
+    assert [m.values for m in run("select count(*) from ext_tx") if isinstance(m, M.DataRow)] == [(b"2",)]
+    s.close()
+
+
 def test_portal_suspended_and_resumed(server):
     s = raw_connect(server)
     s.sendall(M.Query("begin").encode())

@@ -41,6 +41,33 @@ public class JdbcCheck {
                 for (int n : counts) check(n == 1 || n == Statement.SUCCESS_NO_INFO, "batch count " + n);
             }
             System.out.println("ok batch");
+            // a batch that fails part way: in extended mode it is one transaction up to Sync and
+            // keeps no row; in simple mode pgjdbc sends each row as its own Query, and the rows
+            // before the failure stay (both as PostgreSQL 15 does, checked against it)
+            try (PreparedStatement ps = c.prepareStatement("insert into " + t + " (id, name) values (?::int, ?)")) {
+                ps.setString(1, "100");
+                ps.setString(2, "a");
+                ps.addBatch();
+                ps.setString(1, "oops");
+                ps.setString(2, "b");
+                ps.addBatch();
+                boolean failed = false;
+                try {
+                    ps.executeBatch();
+                } catch (BatchUpdateException e) {
+                    failed = true;
+                }
+                check(failed, "bad batch fails");
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select count(*) from " + t + " where id >= 100")) {
+                int expected = mode.equals("extended") ? 0 : 1;
+                check(rs.next() && rs.getInt(1) == expected, "failed batch keeps " + expected + " rows");
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("delete from " + t + " where id >= 100");
+            }
+            System.out.println("ok batch atomic");
             try (PreparedStatement ps = c.prepareStatement("select name, score, at from " + t + " where id = ?")) {
                 ps.setInt(1, 1);
                 try (ResultSet rs = ps.executeQuery()) {
