@@ -420,13 +420,17 @@ class Session:
                 break
         await self._end_query()
 
-    async def _end_query(self) -> None:
-        """The end of a simple Query: its implicit transaction commits (or rolls back)."""
+    async def _end_implicit(self) -> None:
+        """An implicit transaction (a simple Query's, or the messages up to Sync) commits,
+        or rolls back after an error."""
         if self.engine is not None and self.engine.implicit_tx:
             try:
                 await self.run(self.engine.end_implicit)
             except PgError as e:
                 self.send_error(e)
+
+    async def _end_query(self) -> None:
+        await self._end_implicit()
         self.ready()
 
     def _after_error(self, e: PgError) -> None:
@@ -689,12 +693,7 @@ class Session:
         self.send(M.CloseComplete())
 
     async def _sync_point(self) -> None:
-        """Sync: the implicit transaction of the messages since the last one ends here."""
-        if self.engine is not None and self.engine.implicit_tx:
-            try:
-                await self.run(self.engine.end_implicit)
-            except PgError as e:
-                self.send_error(e)
+        await self._end_implicit()
         self._sync()
 
     def _sync(self) -> None:

@@ -106,6 +106,34 @@ def _score(cfg: TrainConfig, y: np.ndarray, out: np.ndarray, net: TrainedNet | N
     return -MX.mse(y, out[:, 0]), 0.5
 
 
+def _train_epoch(model, opt, n: int, gen, batch_size: int, batch_loss) -> None:
+    """One pass over the rows in the generator's order, a mini-batch at a time."""
+    import torch
+    model.train()
+    perm = torch.randperm(n, generator=gen).to(next(model.parameters()).device)
+    for i in range(0, n, batch_size):
+        opt.zero_grad(set_to_none=True)
+        batch_loss(perm[i:i + batch_size]).backward()
+        opt.step()
+
+
+def _validate(model, Xv, y_va: np.ndarray, cfg: TrainConfig, y_mean: float, y_std: float) -> tuple[float, float]:
+    """The validation objective (and binary threshold) of the model as it stands."""
+    import torch
+    model.eval()
+    with torch.no_grad():
+        out_v = model(Xv).float().cpu().numpy()
+    if cfg.problem == "regression":
+        out_v = out_v * y_std + y_mean
+    return _score(cfg, y_va, out_v)
+
+
+def _weights_of(model) -> list:
+    import torch
+    return [(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
+            for m in model if isinstance(m, torch.nn.Linear)]
+
+
 def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, cfg: TrainConfig,
         progress=None) -> TrainedNet:
     import torch
@@ -151,29 +179,18 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
         cand_best, cand_state, cand_thr, stale, epochs_run = -math.inf, None, 0.5, 0, 0
         history = []
         n = len(Xt)
+        def batch_loss(idx, model=model):
+            out = model(Xt[idx])
+            return loss_fn(out[:, 0] if n_out == 1 else out, yt[idx])
         for epoch in range(cfg.epochs):
-            model.train()
-            perm = torch.randperm(n, generator=gen).to(dev)
-            for i in range(0, n, cfg.batch_size):
-                idx = perm[i:i + cfg.batch_size]
-                opt.zero_grad(set_to_none=True)
-                out = model(Xt[idx])
-                loss = loss_fn(out[:, 0] if n_out == 1 else out, yt[idx])
-                loss.backward()
-                opt.step()
+            _train_epoch(model, opt, n, gen, cfg.batch_size, batch_loss)
             sched.step()
-            model.eval()
-            with torch.no_grad():
-                out_v = model(Xv).float().cpu().numpy()
-            if cfg.problem == "regression":
-                out_v = out_v * y_std + y_mean
-            score, thr = _score(cfg, y_va, out_v)
+            score, thr = _validate(model, Xv, y_va, cfg, y_mean, y_std)
             epochs_run = epoch + 1
             history.append(score)
             if score > cand_best + 1e-6:
                 cand_best, cand_thr, stale = score, thr, 0
-                cand_state = [(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
-                              for m in model if isinstance(m, torch.nn.Linear)]
+                cand_state = _weights_of(model)
             else:
                 stale += 1
             overall = max(cand_best, best.score if best else -math.inf)
@@ -212,6 +229,7 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
     target = forward_numpy(teacher, X_tr)
     n_out = target.shape[1]
     Xt = torch.from_numpy(X_tr).to(dev)
+    Xv = torch.from_numpy(X_va).to(dev)
     Tt = torch.from_numpy(target.astype(np.float32)).to(dev)
     w = torch.ones(len(X_tr), dtype=torch.float32)
     if cfg.problem == "binary":
@@ -226,26 +244,14 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
     best, best_thr, best_state, stale, epochs_run, history = -math.inf, 0.5, None, 0, 0, []
     n = len(Xt)
     for epoch in range(cfg.epochs):
-        model.train()
-        perm = torch.randperm(n, generator=gen).to(dev)
-        for i in range(0, n, cfg.batch_size):
-            idx = perm[i:i + cfg.batch_size]
-            opt.zero_grad(set_to_none=True)
-            loss = (w[idx, None] * (model(Xt[idx]) - Tt[idx]) ** 2).mean()
-            loss.backward()
-            opt.step()
-        model.eval()
-        with torch.no_grad():
-            out_v = model(torch.from_numpy(X_va).to(dev)).float().cpu().numpy()
-        if cfg.problem == "regression":
-            out_v = out_v * teacher.y_std + teacher.y_mean
-        score, thr = _score(cfg, y_va, out_v)
+        _train_epoch(model, opt, n, gen, cfg.batch_size,
+                     lambda idx: (w[idx, None] * (model(Xt[idx]) - Tt[idx]) ** 2).mean())
+        score, thr = _validate(model, Xv, y_va, cfg, teacher.y_mean, teacher.y_std)
         epochs_run = epoch + 1
         history.append(score)
         if score > best + 1e-6:
             best, best_thr, stale = score, thr, 0
-            best_state = [(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
-                          for m in model if isinstance(m, torch.nn.Linear)]
+            best_state = _weights_of(model)
         else:
             stale += 1
         if progress:

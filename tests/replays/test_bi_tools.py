@@ -1,26 +1,6 @@
 """Replays of the catalog SQL that BI and SQL tools send on connect and while browsing,
 as their public sources write it, against a real server and a schema with keys,
 an index, a view, an enum and comments. Each query's source is named above it."""
-import psycopg
-import pytest
-
-SCHEMA = [
-    "DROP VIEW IF EXISTS rp_active", "DROP TABLE IF EXISTS rp_emp", "DROP TABLE IF EXISTS rp_dept",
-    "CREATE TABLE rp_dept (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE)",
-    "CREATE TABLE rp_emp (id SERIAL PRIMARY KEY, name TEXT NOT NULL, dept_id INTEGER REFERENCES rp_dept (id), "
-    "salary NUMERIC(10,2) DEFAULT 1000.00)",
-    "CREATE INDEX rp_emp_name_idx ON rp_emp (name)",
-    "CREATE VIEW rp_active AS SELECT id, name FROM rp_emp",
-    "COMMENT ON TABLE rp_emp IS 'employees'",
-]
-
-
-@pytest.fixture(scope="module")
-def c(server):
-    with psycopg.connect(server.dsn(), autocommit=True) as conn:
-        for sql in SCHEMA:
-            conn.execute(sql)
-        yield conn
 
 
 def rows(c, sql, params=None):

@@ -1,19 +1,9 @@
 """DataGrip connecting, listing the database's objects and refreshing after a change, with
 its own introspection SQL (tests/replays/datagrip_sql.py names the source), against a real
-server and the replay schema of test_bi_tools.py."""
-import psycopg
+server and the replay schema (tests/replays/schema.py)."""
 import pytest
 
 from .datagrip_sql import Q
-from .test_bi_tools import SCHEMA
-
-
-@pytest.fixture(scope="module")
-def c(server):
-    with psycopg.connect(server.dsn(), autocommit=True) as conn:
-        for sql in SCHEMA:
-            conn.execute(sql)
-        yield conn
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from .test_bi_tools import SCHEMA
+from .schema import SCHEMA
 
 GRAINS = {"second": "DATE_TRUNC('second', {col})", "minute": "DATE_TRUNC('minute', {col})",
           "hour": "DATE_TRUNC('hour', {col})", "day": "DATE_TRUNC('day', {col})",
