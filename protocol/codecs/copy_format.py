@@ -15,10 +15,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import BAD_COPY_FILE_FORMAT, INVALID_TEXT_REPRESENTATION, PgError
-from . import values
 from .arrow_binary import encode_binary_array
 from .arrow_text import encode_text_array, to_binary
 from .copy_binary_fixed import decode_rows, row_dtype
+from .copy_binary_rows import columns as binary_columns, scan as scan_binary
 from .copy_text_chunks import bad_field_count_line, parse_chunk, text_chunks
 from .datarow import _int32_column, _lengths
 
@@ -412,6 +412,34 @@ def _cast_error(col: pa.Array, field: pa.Field, first_line: int, e: Exception) -
     return CopyRowError(INVALID_TEXT_REPRESENTATION, str(e))
 
 
+_BLOCK = 1 << 20   # bytes scanned at a time on the general binary path
+
+
+class _Pushback:
+    """A reader that takes back what was read too far."""
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self._head = b""
+
+    def read(self, n: int) -> bytes:
+        if not self._head:
+            return self._source.read(n)
+        if len(self._head) >= n:
+            out, self._head = self._head[:n], self._head[n:]
+            return out
+        out, self._head = self._head, b""
+        return out + self._source.read(n - len(out))
+
+    def unread(self, data: bytes) -> None:
+        if data:
+            self._head = data + self._head
+
+
+def _binary_row_error(message: str, line: int) -> PgError:
+    return CopyRowError(BAD_COPY_FILE_FORMAT, message, detail=f"COPY line {line}")
+
+
 def _decode_binary(source, schema: pa.Schema, batch_rows: int):
     from .arrow_oids import oid_for_arrow
     head = source.read(len(BINARY_SIGNATURE) + 8)
@@ -420,73 +448,38 @@ def _decode_binary(source, schema: pa.Schema, batch_rows: int):
     (ext_len,) = struct.unpack("!i", head[-4:])
     source.read(ext_len)
     oids = [oid_for_arrow(f.type) for f in schema]
-    data = io.BufferedReader(source) if not hasattr(source, "peek") else source
+    data = _Pushback(source if hasattr(source, "peek") else io.BufferedReader(source))
     fixed = row_dtype(schema)
     line = 0
     while True:
         if fixed is not None:
             # a whole chunk of equal-size, non-NULL rows in one NumPy read
-            chunk = data.read(fixed.itemsize * batch_rows)
+            want = fixed.itemsize * batch_rows
+            chunk = data.read(want)
             whole = len(chunk) // fixed.itemsize * fixed.itemsize
             batch = decode_rows(chunk[:whole], schema, fixed) if whole else None
             if batch is not None:
                 line += batch.num_rows
                 yield batch
-                if whole < len(chunk):   # the trailer (or a short read): on through the loop below
-                    data = io.BufferedReader(_Chained(chunk[whole:], data))
-                elif len(chunk) == fixed.itemsize * batch_rows:
+                data.unread(chunk[whole:])
+                if whole == want:
                     continue
             else:
-                data = io.BufferedReader(_Chained(chunk, data))
-        # field by field: a chunk with a NULL or variable-width columns, and the last rows
-        rows, done = _binary_rows(data, schema, oids, batch_rows, line)
-        if rows[0]:
-            line += len(rows[0])
-            yield _to_batch(rows, schema)
+                data.unread(chunk)
+        # NULLs, variable-width columns, the last rows: field positions found row by row,
+        # values taken a column at a time (copy_binary_rows.py)
+        block = data.read(_BLOCK)
+        while True:
+            starts, lengths, used, done = scan_binary(block, len(schema), batch_rows, line, _binary_row_error)
+            if len(starts) or done:
+                break
+            more = data.read(max(len(block), _BLOCK))   # a row longer than the block
+            if not more:
+                raise PgError(BAD_COPY_FILE_FORMAT, "unexpected EOF in COPY data")
+            block += more
+        data.unread(block[used:])
+        if len(starts):
+            yield binary_columns(block, starts, lengths, schema, oids, line, _binary_row_error)
+            line += len(starts)
         if done:
             return
-
-
-def _binary_rows(data, schema: pa.Schema, oids: list, limit: int, line: int) -> tuple[list, bool]:
-    """Up to `limit` rows as column lists; True once the trailer is read."""
-    rows: list[list] = [[] for _ in schema]
-    while len(rows[0]) < limit:
-        cnt = data.read(2)
-        if len(cnt) < 2:
-            raise PgError(BAD_COPY_FILE_FORMAT, "unexpected EOF in COPY data")
-        (n,) = struct.unpack("!h", cnt)
-        if n == -1:
-            return rows, True
-        line += 1
-        if n != len(schema):
-            raise CopyRowError(BAD_COPY_FILE_FORMAT, f"row field count is {n}, expected {len(schema)}",
-                               detail=f"COPY line {line}")
-        for i in range(n):
-            (ln,) = struct.unpack("!i", data.read(4))
-            rows[i].append(None if ln == -1 else values.decode_binary(data.read(ln), oids[i]))
-    return rows, False
-
-
-class _Chained(io.RawIOBase):
-    """Bytes already read, then the rest of the stream."""
-
-    def __init__(self, head: bytes, rest) -> None:
-        self._head = memoryview(head)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        if self._head.nbytes:
-            n = min(len(b), self._head.nbytes)
-            b[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        chunk = self._rest.read(len(b))
-        b[:len(chunk)] = chunk
-        return len(chunk)
-
-
-def _to_batch(rows: list[list], schema: pa.Schema) -> pa.RecordBatch:
-    return pa.RecordBatch.from_arrays([pa.array(col, f.type) for col, f in zip(rows, schema)], schema=schema)
