@@ -136,7 +136,8 @@ class EngineSession:
                                 model_functions=self.engine.model_function_names(),
                                 catalog_version=self.engine.catalog_version,
                                 cursors=tuple((n, c.statement, c.hold, c.binary, c.scroll)
-                                              for n, c in self.cursors.items()))
+                                              for n, c in self.cursors.items()),
+                                column_type=self.engine.column_type)
         return self._context
 
     def _plan_key(self, sql: str, param_oids: tuple):

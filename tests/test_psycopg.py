@@ -318,3 +318,17 @@ def test_explain_in_postgresql_shape(server):
         assert analyzed[-1].startswith("Execution Time: ") and analyzed[-2].startswith("Planning Time: ")
         # DuckDB profiles no operator for a count(*) it reads from metadata: the plan is still shown
         assert node.match(c.execute("explain analyze select count(*) from ex_t").fetchone()[0])
+
+
+def test_enum_order_against_string_literals(server):
+    """PostgreSQL reads the literal as an enum value: order is the enum's, not the labels'."""
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create type eo_mood as enum ('sad', 'ok', 'happy')")
+        c.execute("create table eo_t (n text, f eo_mood)")
+        c.execute("insert into eo_t values ('a', 'sad'), ('b', 'ok'), ('c', 'happy')")
+        assert [r[0] for r in c.execute("select n from eo_t where f > 'sad' order by n")] == ["b", "c"]
+        assert [r[0] for r in c.execute("select n from eo_t t where t.f between 'ok' and 'happy' order by n")] \
+            == ["b", "c"]
+        assert [r[0] for r in c.execute("select n from eo_t where f < 'ok' order by f")] == ["a"]
+        with pytest.raises(pgerr.InvalidTextRepresentation):
+            c.execute("select n from eo_t where f > 'nope'")

@@ -25,6 +25,8 @@ class TranslateContext:
     model_functions: frozenset = frozenset()
     catalog_version: int = 0
     cursors: tuple = ()  # (name, statement, holdable, binary, scrollable) of SQL cursors
+    # (table, column, tables) → DuckDB type; not in the key: types change with catalog_version
+    column_type: object = field(default=None, compare=False, repr=False)
 
     def key(self) -> tuple:
         return (self.pid, self.database, self.user, self.settings.get("search_path"),

@@ -85,3 +85,10 @@ def test_another_database_in_a_column_is_0a000(translate):
     with pytest.raises(PgError) as e:
         translate("SELECT other.public.t.a FROM t")
     assert e.value.code == "0A000" and "cross-database" in e.value.message
+
+
+def test_enum_column_against_a_string_compares_positions():
+    ctx = TranslateContext(user="alice", column_type=lambda table, column, tables: (
+        "ENUM('sad', 'ok', 'happy')" if column == "f" else "VARCHAR"))
+    sql = Translator().translate(split_statements("SELECT n FROM em WHERE f > 'sad' AND n > 'a'")[0], ctx).sql
+    assert sql == "SELECT n FROM em WHERE f > CAST('sad' AS ENUM('sad', 'ok', 'happy')) AND n > 'a'"
