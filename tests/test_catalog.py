@@ -127,6 +127,8 @@ def test_psql_types_schemas_and_view_definitions(server):
     dt = psql(server, "-c", "\\dT").stdout
     assert "vd_mood" in dt and "integer" not in dt          # built-in types belong to pg_catalog
     assert "sad" in psql(server, "-c", "\\dT+ vd_mood").stdout
+    d = psql(server, "-c", "\\d vd_t").stdout                 # an enum column shows its type's name
+    assert [line.split("|")[1].strip() for line in d.splitlines() if line.strip().startswith("m ")] == ["vd_mood"]
     dn = psql(server, "-c", "\\dn").stdout
     assert "public" in dn and "tester" in dn and "redduck_pg" not in dn and "redduck_auth" not in dn
     view = psql(server, "-c", "\\d+ vd_view").stdout

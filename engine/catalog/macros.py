@@ -209,13 +209,21 @@ VIEWS = {
                     "WHERE schema_name = 'main' AND NOT internal AND database_name = current_database() "
                     "AND view_name <> 'svv_ml_model_info')) "
                     "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
-    "pg_attribute": "SELECT * REPLACE (attrelid::UINTEGER AS attrelid, atttypid::UINTEGER AS atttypid, "
+    # an enum column's type is its enum's OID (DuckDB's pg_attribute gives every enum one id;
+    # the column only knows the labels, which name the type)
+    "pg_attribute": "SELECT a.* REPLACE (attrelid::UINTEGER AS attrelid, "
+                    "coalesce(en.type_oid, atttypid)::UINTEGER AS atttypid, "
                     "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
                     "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
                     "CAST(attlen AS SMALLINT) AS attlen, CAST(attalign AS VARCHAR) AS attalign, "
                     "CAST(attcompression AS VARCHAR) AS attcompression, CAST(attacl AS VARCHAR[]) AS attacl, "
                     "CAST(attoptions AS VARCHAR[]) AS attoptions, CAST(attfdwoptions AS VARCHAR[]) AS attfdwoptions) "
-                    "FROM pg_catalog.pg_attribute",
+                    "FROM pg_catalog.pg_attribute a LEFT JOIN (SELECT c.table_oid, c.column_index, "
+                    "min(t.type_oid) AS type_oid FROM duckdb_columns() c JOIN duckdb_types() t "
+                    "ON t.logical_type = 'ENUM' AND NOT t.internal AND c.data_type = 'ENUM(' || array_to_string("
+                    "list_transform(t.labels, lambda l: chr(39) || replace(l, chr(39), chr(39) || chr(39)) || chr(39)), "
+                    "', ') || ')' WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL) en "
+                    "ON en.table_oid = a.attrelid AND en.column_index = a.attnum",
     "pg_range": "SELECT NULL::UINTEGER AS rngtypid, NULL::UINTEGER AS rngsubtype, NULL::UINTEGER AS rngmultitypid, "
                 "NULL::BIGINT AS rngcollation, NULL::BIGINT AS rngsubopc, NULL::VARCHAR AS rngcanonical, "
                 "NULL::VARCHAR AS rngsubdiff WHERE false",

@@ -14,6 +14,7 @@ CASES = [
     ("SELECT 1::text::int", 'SELECT CAST(CAST(1 AS TEXT) AS INT) AS "int4"'),
     ("SELECT trim(a) FROM t", 'SELECT TRIM(a) AS "btrim" FROM t'),
     ("SELECT 1 INTERSECT SELECT 1", 'SELECT 1 AS "?column?" INTERSECT SELECT 1 AS "?column?"'),
+    ("SELECT pg_catalog.pg_backend_pid()", 'SELECT CAST(0 AS INT) AS "pg_backend_pid"'),
     # PostgreSQL functions DuckDB spells differently
     ("SELECT format('%s-%I', a, b) FROM t",
      "SELECT COALESCE(CAST(a AS TEXT), '') || '-' || redduck_pg.quote_ident(CAST(b AS TEXT)) AS \"format\" FROM t"),

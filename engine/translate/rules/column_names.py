@@ -30,6 +30,8 @@ _FUNC_NAMES = {"Pad": None, "Trim": None, "Hex": "to_hex", "TimestampTrunc": "da
 
 def pg_name(e: exp.Expression) -> str | None:
     """The name PostgreSQL gives an unaliased select-list expression (None: keep as is)."""
+    if isinstance(e, exp.Dot) and isinstance(e.expression, (exp.Anonymous, exp.Func)):
+        return pg_name(e.expression)   # pg_catalog.format_type(…) is named format_type
     if isinstance(e, (exp.Column, exp.Dot)):
         return None  # DuckDB already names a column reference by its name
     if isinstance(e, (exp.Cast, exp.TryCast)):
