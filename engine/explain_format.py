@@ -71,27 +71,23 @@ def _visible(node: dict) -> list[dict]:
 
 
 def _render(node: dict, depth: int, analyze: bool, out: list[str]) -> float:
-    """Appends the node's lines after its children's costs are known; returns its total cost."""
+    """Appends the node's lines, then its children's; returns its total cost."""
     kids = [v for ch in node.get("children", []) for v in _visible(ch)]
-    details = _details(node)
     if (node.get("name") or node.get("type")) == "FILTER" and len(kids) == 1:
         # a filter above a scan: PostgreSQL shows it as the scan's own Filter line
         child = kids[0]
-        child.setdefault("extra_info", {})
-        child["extra_info"] = {**child["extra_info"], "Expression": (node.get("extra_info") or {}).get("Expression")}
+        child["extra_info"] = {**(child.get("extra_info") or {}),
+                               "Expression": (node.get("extra_info") or {}).get("Expression")}
         return _render(child, depth, analyze, out)
-    mine: list[str] = []
-    child_lines: list[str] = []
-    cost = sum(_render(k, depth + 1, analyze, child_lines) for k in kids) + _rows(node) * 0.01
+    below: list[str] = []
+    cost = sum(_render(k, depth + 1, analyze, below) for k in kids) + _rows(node) * 0.01
     head = f"{_node_name(node)}  (cost=0.00..{cost:.2f} rows={_rows(node)} width={_width(node)})"
     if analyze:
         ms = float(node.get("timing") or 0) * 1000
         head += f" (actual time=0.000..{ms:.3f} rows={int(node.get('intermediate_rows') or 0)} loops=1)"
-    lead = "" if depth == 0 else " " * (6 * depth - 4) + "->  "
-    mine.append(lead + head)
-    pad = " " * (6 * depth + 2) if depth else "  "
-    mine += [pad + d for d in details]
-    out += mine + child_lines
+    out.append(("" if depth == 0 else " " * (6 * depth - 4) + "->  ") + head)
+    out += [" " * (6 * depth + 2) + d for d in _details(node)]
+    out += below
     return cost
 
 

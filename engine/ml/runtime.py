@@ -39,13 +39,15 @@ def _fast_values(arr) -> np.ndarray:
 
 class ModelRuntime:
     def __init__(self, onnx_bytes: bytes, spec: dict, problem: str, labels: list, label_type: pa.DataType) -> None:
+        import onnx
         import onnxruntime as ort
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1   # DuckDB hands 2,048 rows at a time; threads cost more than they give
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(onnx_bytes, opts, providers=providers())
-        self._variants = _lean_sessions(onnx_bytes, opts)
+        model = onnx.load_from_string(onnx_bytes)
+        outputs = [o.name for o in model.graph.output]
+        self._variants = _lean_sessions(model, outputs, opts)
         self.spec = FeatureSpec.from_dict(spec)
         self.problem = problem
         self.label_type = label_type
@@ -53,7 +55,6 @@ class ModelRuntime:
         names = [c.name for c in self.spec.columns]
         self._num_idx = [names.index(c.name) for c in self.spec.numeric_inputs]
         self._cat_idx = [names.index(c.name) for c in self.spec.category_inputs]
-        outputs = [o.name for o in self.session.get_outputs()]
         self._out = outputs[0]
         # graphs compiled before label_index existed: the label from the probabilities
         self._label_out = "label_index" if "label_index" in outputs else None
@@ -62,7 +63,7 @@ class ModelRuntime:
         """The leanest graph that computes `output` for these inputs (graph_variants.py)."""
         num = feeds.get("num")
         clean = num is not None and not np.isnan(num).any()
-        return self._variants.get((output, clean)) or self._variants.get((output, False)) or self.session
+        return self._variants.get((output, clean)) or self._variants[(output, False)]
 
     def _feeds(self, args) -> dict:
         feeds = {}
@@ -101,16 +102,14 @@ class ModelRuntime:
         return pa.StructArray.from_arrays([lab_map, prob_map], names=["labels", "probabilities"])
 
 
-def _lean_sessions(onnx_bytes: bytes, opts) -> dict:
-    """(output, clean) → a session of the graph cut down to that output, without
-    imputation when `clean` (a batch with no NULL or NaN)."""
-    import onnx
+def _lean_sessions(model, outputs: list[str], opts) -> dict:
+    """(output, clean) → a session of the stored graph cut down to that output, without
+    imputation when `clean` (a batch with no NULL or NaN); (output, False) always exists."""
     import onnxruntime as ort
 
     from .graph_variants import only_outputs, without_imputation
-    model = onnx.load_from_string(onnx_bytes)
     out = {}
-    for output in (o.name for o in model.graph.output):
+    for output in outputs:
         cut = only_outputs(model, [output])
         lean = without_imputation(cut)
         for clean, graph in ((False, cut), (True, lean)):

@@ -173,7 +173,7 @@ def decode_copy_in(source, schema: pa.Schema, opts: CopyOptions, batch_rows: int
             if opts.max_errors:
                 batch = _convert_skipping(batch, schema, line, opts, skipped)
             elif opts.format != "text" and bytea_cols:
-                batch = _bytea_columns(batch, schema, line)
+                batch = _convert_columns(batch, schema, line)
             line += batch.num_rows
             yield batch
     except pa.ArrowInvalid as e:
@@ -190,13 +190,13 @@ def _decode_text(source, schema: pa.Schema, opts: CopyOptions, parse: pacsv.Pars
         true_values=as_text.true_values, false_values=as_text.false_values)
     names = schema.names
     textual = [_textual(f.type) for f in schema]
-    for chunk, line, _count in text_chunks(source, opts.skip_rows + (1 if opts.header else 0)):
+    for chunk, line in text_chunks(source, opts.skip_rows + (1 if opts.header else 0)):
         try:
             table = parse_chunk(chunk, names, parse, typed)
             for batch in table.to_batches():
                 cols = [_unescape_column(c) if t else c for c, t in zip(batch.columns, textual)]
                 batch = pa.RecordBatch.from_arrays(cols, names=names)
-                yield _bytea_columns(batch, schema, line)
+                yield _convert_columns(batch, schema, line)
                 line += batch.num_rows
             continue
         except pa.ArrowInvalid as e:
@@ -214,15 +214,17 @@ def _decode_text(source, schema: pa.Schema, opts: CopyOptions, parse: pacsv.Pars
             yield batch
 
 
-def _bytea_columns(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) -> pa.RecordBatch:
-    cols = []
-    for col, field in zip(batch.columns, schema):
-        if col.type != field.type:
-            try:
-                col = _cast_text(col, field.type)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-                raise _cast_error(col, field, first_line, e) from None
-        cols.append(col)
+def _cast_or_fail(col: pa.Array, field: pa.Field, first_line: int) -> pa.Array:
+    """Text → the field's type; a value that does not convert is the client's error, by line."""
+    try:
+        return _cast_text(col, field.type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        raise _cast_error(col, field, first_line, e) from None
+
+
+def _convert_columns(batch: pa.RecordBatch, schema: pa.Schema, first_line: int) -> pa.RecordBatch:
+    """The columns still held as text (bytea) converted to the schema's types."""
+    cols = [col if col.type == f.type else _cast_or_fail(col, f, first_line) for col, f in zip(batch.columns, schema)]
     return pa.RecordBatch.from_arrays(cols, schema=schema)
 
 
@@ -326,21 +328,14 @@ def _unescape_text(batch: pa.RecordBatch, schema: pa.Schema, first_line: int,
         elif not convert or _textual(field.type):
             col = _unescape_column(col)
             if convert and col.type != field.type:
-                try:
-                    col = _cast_text(col, field.type)
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-                    raise _cast_error(col, field, first_line, e) from None
+                col = _cast_or_fail(col, field, first_line)
         else:
             # a value that converts as it stands holds no escape worth decoding (a backslash
             # never parses as a number or a date), so unescape only when the cast fails
             try:
                 col = _cast_text(col, field.type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                col = _unescape_column(col)
-                try:
-                    col = _cast_text(col, field.type)
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-                    raise _cast_error(col, field, first_line, e) from None
+                col = _cast_or_fail(_unescape_column(col), field, first_line)
         cols.append(col)
     if not convert:
         return pa.RecordBatch.from_arrays(cols, names=schema.names)
@@ -366,12 +361,32 @@ def _bytea_from_text(col: pa.Array) -> pa.Array:
     """PostgreSQL's bytea input: `\\x` then hex digits, or the escape form (`\\nnn`, `\\\\`)."""
     hexed = pc.starts_with(col, "\\x")
     if pc.all(pc.fill_null(hexed, True)).as_py():
-        digits = pc.utf8_slice_codeunits(col, 2)
-        try:
-            return pa.array([None if v is None else bytes.fromhex(v) for v in digits.to_pylist()], pa.binary())
-        except ValueError:
-            raise pa.ArrowInvalid("invalid hexadecimal data") from None
+        return _hex_to_bytes(pc.utf8_slice_codeunits(col, 2))
+    # the escape form (rare): value by value
     return pa.array([None if v is None else _bytea_escape_input(v) for v in col.to_pylist()], pa.binary())
+
+
+_HEX_VALUE = np.full(256, 255, dtype=np.uint8)
+for _i, _c in enumerate(b"0123456789abcdef"):
+    _HEX_VALUE[_c] = _i
+for _i, _c in enumerate(b"ABCDEF"):
+    _HEX_VALUE[_c] = 10 + _i
+
+
+def _hex_to_bytes(digits: pa.Array) -> pa.Array:
+    """Hex digit strings → their bytes, for the whole array with NumPy."""
+    digits = pa.concat_arrays([digits.cast(pa.large_binary())])   # zero offset, 64-bit offsets
+    n = len(digits)
+    offsets = np.frombuffer(digits.buffers()[1], dtype=np.int64, count=n + 1)
+    data = digits.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8, count=int(offsets[-1])) if data is not None else np.empty(0, np.uint8)
+    nibbles = _HEX_VALUE[raw]
+    if (np.diff(offsets) % 2).any() or (nibbles == 255).any():
+        raise pa.ArrowInvalid("invalid hexadecimal data")
+    out = (nibbles[0::2] << 4) | nibbles[1::2]
+    return pa.Array.from_buffers(pa.large_binary(), n, [digits.buffers()[0], pa.py_buffer(offsets // 2),
+                                                        pa.py_buffer(out)],
+                                 null_count=digits.null_count).cast(pa.binary())
 
 
 def _bytea_escape_input(v: str) -> bytes:

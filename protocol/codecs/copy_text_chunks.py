@@ -15,7 +15,7 @@ END_MARKER = b"\\."
 
 
 def text_chunks(source, skip_lines: int = 0):
-    """Yield (chunk, first_line, line_count): whole lines of the stream, up to the `\\.` line."""
+    """Yield (chunk, first_line): whole lines of the stream, up to the `\\.` line."""
     line, rest = 1, b""
     while True:
         data = source.read(CHUNK_BYTES)
@@ -35,9 +35,8 @@ def text_chunks(source, skip_lines: int = 0):
         if end is not None:
             chunk, eof = chunk[:end], True
         if chunk:
-            count = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-            yield chunk, line, count
-            line += count
+            yield chunk, line
+            line += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
         if eof:
             return
 
@@ -63,9 +62,10 @@ def parse_chunk(chunk: bytes, names: list[str], parse: pacsv.ParseOptions,
 def bad_field_count_line(chunk: bytes, delimiter: str, ncols: int, first_line: int) -> tuple[int, int] | None:
     """The first line with the wrong number of fields and its count (the error path only)."""
     sep = delimiter.encode()
-    for i, text in enumerate(chunk.split(b"\n")):
-        if i == chunk.count(b"\n") and not text:
-            break
+    lines = chunk.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()   # the newline ending the chunk starts no line
+    for i, text in enumerate(lines):
         got = text.count(sep) + 1
         if got != ncols:
             return first_line + i, got

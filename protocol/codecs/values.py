@@ -1,7 +1,8 @@
 """Single-value codecs, text and binary, both directions, keyed by type OID.
 
 Used for bind parameters, for the lean path of small results, and for the few result
-types whose encoding is not vectorized (structs, maps, nested lists, wide numerics). Symmetric pairs per type family.
+types whose encoding is not vectorized (structs, maps, nested lists, wide numerics).
+Symmetric pairs per type family.
 """
 from __future__ import annotations
 

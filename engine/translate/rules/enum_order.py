@@ -9,11 +9,10 @@ _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def _enum_type(col: exp.Column, aliases: dict, ctx) -> str | None:
-    lookup = getattr(ctx, "column_type", None)
-    if lookup is None:
+    if ctx.column_type is None:
         return None
     table = aliases.get(col.table.lower()) if col.table else None
-    dtype = lookup(table, col.name, list(aliases.values()))
+    dtype = ctx.column_type(table, col.name, list(aliases.values()))
     return dtype if isinstance(dtype, str) and dtype.upper().startswith("ENUM(") else None
 
 
