@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from redduck.protocol import types as T
+
 from .database import catalog_name, open_database
 from .session import EngineSession
 
@@ -41,6 +43,7 @@ class Engine:
         self.catalog_version = 0
         self._columns_cache: dict = {}
         self._table_cache: dict = {}
+        self._lookups: dict = {}
         self._cache_version = -1
         self._lock = threading.Lock()
         self._meta = self.db.cursor()
@@ -130,6 +133,32 @@ class Engine:
             self._table_cache.clear()
         self._table_cache[key] = result
         return result
+
+    def _catalog_lookup(self, name: str, sql: str, keys: int = 1) -> dict:
+        """A small catalog query's answer as {first `keys` columns: the rest}, kept until the
+        catalog changes."""
+        key = (name, self.catalog_version)
+        hit = self._lookups.get(key)
+        if hit is None:
+            with self._lock:
+                rows = self._meta.execute(sql).fetchall()
+            hit = {(r[:keys] if keys > 1 else r[0]): (r[keys:] if len(r) - keys > 1 else r[keys]) for r in rows}
+            self._lookups = {k: v for k, v in self._lookups.items() if k[1] == self.catalog_version}
+            self._lookups[key] = hit
+        return hit
+
+    def enum_type_oid(self, duck_type: str) -> int | None:
+        """The OID of the enum type a DuckDB ENUM('a', 'b') result column is of."""
+        return self._catalog_lookup(
+            "enums", "SELECT 'ENUM(' || array_to_string(list_transform(labels, lambda l: chr(39) || "
+                     "replace(l, chr(39), chr(39) || chr(39)) || chr(39)), ', ') || ')', min(type_oid) "
+                     "FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal GROUP BY ALL").get(duck_type)
+
+    def declared_type(self, table_oid: int, attnum: int) -> tuple[int, int] | None:
+        """(OID, typmod) of a varchar(n)/char(n) column (catalog/columns.py)."""
+        return self._catalog_lookup(
+            "declared", "SELECT attrelid, attnum, atttypid, atttypmod FROM redduck_pg.pg_attribute "
+                        f"WHERE atttypid IN ({T.VARCHAR}, {T.BPCHAR})", keys=2).get((table_oid, attnum))
 
     def checkpoint(self) -> None:
         try:

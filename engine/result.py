@@ -14,6 +14,11 @@ class Column:
     type_modifier: int = -1
     table_oid: int = 0
     column_number: int = 0
+    codec_oid: int = 0      # the OID whose codec writes the values, when not type_oid's (enums: text)
+
+    @property
+    def wire_codec(self) -> int:
+        return self.codec_oid or self.type_oid
 
 
 @dataclass

@@ -20,6 +20,7 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
                                      NO_ACTIVE_SQL_TRANSACTION, SERIALIZATION_FAILURE, PgError)
 
 from . import tags
+from .catalog import columns as declared_types
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
@@ -70,13 +71,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def columns_from_description(description) -> list[Column]:
-    cols = []
-    for d in description or ():
-        tname = str(d[1])
-        oid = oid_of(tname)
-        cols.append(Column(d[0], oid, T.typlen(oid), typmod_of(tname)))
-    return cols
+def result_column(name: str, duck_type: str, engine) -> Column:
+    """A result column as PostgreSQL describes it; an enum column is of its enum type (its
+    values travel as text, as PostgreSQL sends enum values)."""
+    if duck_type.startswith("ENUM(") and (enum_oid := engine.enum_type_oid(duck_type)):
+        return Column(name, enum_oid, 4, -1, codec_oid=T.TEXT)
+    oid = oid_of(duck_type)
+    return Column(name, oid, T.typlen(oid), typmod_of(duck_type))
 
 
 class EngineSession:
@@ -222,8 +223,7 @@ class EngineSession:
             rel = self.cursor.sql(tree.sql(dialect="duckdb"))
         except duckdb.Error as e:
             raise self._fail(e, plan)
-        cols = [Column(n, oid_of(str(t)), T.typlen(oid_of(str(t))), typmod_of(str(t)))
-                for n, t in zip(rel.columns, rel.types)]
+        cols = self._with_sources(plan, [result_column(n, str(t), self.engine) for n, t in zip(rel.columns, rel.types)])
         plan.columns, plan.catalog_version = cols, self.engine.catalog_version
         return cols
 
@@ -286,6 +286,7 @@ class EngineSession:
             cols, rows = plan.constant
             return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
         self._detach_all()
+        existed = self._table_exists_already(tr.tree)
         self.running = True
         try:
             self.ensure_transaction()
@@ -296,7 +297,8 @@ class EngineSession:
             else:
                 self.cursor.execute(tr.sql)
             if plan.returns_rows:
-                cols = self._with_sources(plan, columns_from_description(self.cursor.description))
+                cols = self._with_sources(plan, [result_column(d[0], str(d[1]), self.engine)
+                                                 for d in self.cursor.description or ()])
                 if plan.constant_candidate and not any("INTERVAL" in str(d[1]) for d in self.cursor.description):
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
@@ -314,6 +316,8 @@ class EngineSession:
             else:
                 self.cursor.fetchall()
             if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)):
+                if not existed:
+                    declared_types.record(self.cursor, tr.tree, self.search_path()[0])
                 self.engine.bump_catalog()
                 if isinstance(tr.tree, (exp.Create, exp.Drop)):
                     self.engine.authorizer.record_created(self.user, tr.tree, self.search_path())
@@ -323,6 +327,15 @@ class EngineSession:
         finally:
             self.running = False
 
+    def _table_exists_already(self, tree) -> bool:
+        """CREATE TABLE IF NOT EXISTS of a table that exists changes nothing (not even its types)."""
+        if not (isinstance(tree, exp.Create) and tree.args.get("exists")
+                and (tree.args.get("kind") or "").upper() == "TABLE"):
+            return False
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        return isinstance(table, exp.Table) and \
+            self.engine.table_columns(table.db or self.search_path()[0], table.name) is not None
+
     def _with_sources(self, plan: Plan, cols: list) -> list:
         """Table OID and column number for columns read straight from one table, as
         PostgreSQL fills them in RowDescription (JDBC's getTableName reads them)."""
@@ -331,7 +344,15 @@ class EngineSession:
         if not plan.sources or len(plan.sources) != len(cols):
             return cols
         from dataclasses import replace
-        return [replace(c, table_oid=oid, column_number=num) if oid else c for c, (oid, num) in zip(cols, plan.sources)]
+        out = []
+        for c, (oid, num) in zip(cols, plan.sources):
+            if oid:
+                c = replace(c, table_oid=oid, column_number=num)
+                # varchar(n) and char(n), which DuckDB keeps as its one VARCHAR (catalog/columns.py)
+                if c.type_oid == T.TEXT and (decl := self.engine.declared_type(oid, num)):
+                    c = replace(c, type_oid=decl[0], type_modifier=decl[1])
+            out.append(c)
+        return out
 
     def _column_sources(self, tree) -> list | None:
         if not isinstance(tree, exp.Select) or tree.args.get("joins") or not tree.args.get("from_"):

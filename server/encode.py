@@ -43,7 +43,7 @@ def _python_encoder(oid: int, fmt: int, tz: str):
 
 
 def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UTC") -> bytes:
-    oids = [c.type_oid for c in columns]
+    oids = [c.wire_codec for c in columns]
     out = []
     for piece in pieces:
         if isinstance(piece, pa.RecordBatch):
@@ -62,7 +62,7 @@ def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UT
 
 def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC", first_prefix: bytes = b"") -> list[bytes]:
     """COPY … TO STDOUT data as framed CopyData messages, one per row."""
-    oids = [c.type_oid for c in columns]
+    oids = [c.wire_codec for c in columns]
     out = []
     for piece in pieces:
         if not isinstance(piece, pa.RecordBatch):

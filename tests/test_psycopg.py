@@ -250,11 +250,18 @@ def test_duckdb_types_map_to_postgres_oids(conn):
                        "{'a': 1, 'b': 'x'} as s, [1, 2, NULL]::int[] as l, [{'k': 1}] as ls, "
                        "'happy'::mood as e, '{\"j\": [1, 2]}'::json as j")
     oids = [d.type_code for d in cur.description]
-    assert oids == [1700, 1700, 114, 1007, 114, 25, 114]
+    # an enum value is of its enum type, as PostgreSQL describes it (its values travel as text)
+    mood_oid = conn.execute("select oid from pg_type where typname = 'mood'").fetchone()[0]
+    assert oids == [1700, 1700, 114, 1007, 114, mood_oid, 114] and mood_oid >= 16384
     row = cur.fetchone()
     assert row[0] == 12345678901234567890 and row[1] == 18446744073709551615
     assert row[2] == {"a": 1, "b": "x"} and row[3] == [1, 2, None] and row[4] == [{"k": 1}]
     assert row[5] == "happy" and row[6] == {"j": [1, 2]}
+    from psycopg.types.enum import EnumInfo, register_enum
+    register_enum(EnumInfo.fetch(conn, "mood"), conn)   # psycopg's enum adapter finds the type by its OID
+    for binary in (False, True):
+        value = conn.cursor(binary=binary).execute("select 'happy'::mood").fetchone()[0]
+        assert value.name == "happy" and type(value).__name__ == "Mood"
 
 
 def test_json_and_jsonb_parameters(conn):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import duckdb
 
+from .columns import oid_sql
+
 _VIEWDEF = ("(SELECT ' ' || regexp_extract(rd_v.sql, "
             "'(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMP\\w*\\s+)?VIEW\\s+.+?\\s+AS\\s+(.*)$', 1) "
             "FROM duckdb_views() rd_v WHERE rd_v.view_oid = o)")
@@ -74,7 +76,20 @@ _MACROS = {
     # toggles jit with it, which redduck does not have)
     "set_config": ("n, v, is_local", "v"),
     # PostgreSQL's names for the built-in types, as \d and JDBC show them
-    "format_type": ("o, m", "CASE o WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 20 THEN 'bigint' "
+    # arrays are their element's name and []: format_type(1015, 14) is 'character varying(10)[]'
+    "format_type": ("o, m", "CASE WHEN o IN (SELECT array_oid FROM redduck_pg.array_types) THEN "
+                            "redduck_format_scalar((SELECT elem_oid FROM redduck_pg.array_types WHERE array_oid = o), m) "
+                            "|| '[]' ELSE redduck_format_scalar(o, m) END"),
+    # the OID PostgreSQL clients see for a DuckDB type's name (pg_typeof)
+    "redduck_type_oid": ("t", oid_sql("t")),
+    # bytes of a bytea, or of a string's UTF-8 (DuckDB's octet_length takes only blobs)
+    "redduck_octet_length": ("x", "CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) "
+                                  "ELSE strlen(CAST(x AS VARCHAR)) END"),
+    # jsonb's top-level keys: an object's keys or an array's strings (the ? operators)
+    "jsonb_top_keys": ("j", "CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN json_keys(CAST(j AS JSON)) "
+                            "WHEN 'ARRAY' THEN list_transform(list_filter(json_extract(CAST(j AS JSON), '$[*]'), "
+                            "lambda e: json_type(e) = 'VARCHAR'), lambda e: e ->> '$') ELSE [] END"),
+    "redduck_format_scalar": ("o, m", "CASE o WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 20 THEN 'bigint' "
                             "WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
                             "WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' "
                             "WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone' "
@@ -162,7 +177,7 @@ SCHEMA = "redduck_pg"  # not on any session's search path: \df and \dt do not li
 def _late_macros() -> set:
     """Macros that read redduck_pg's views, or call macros that do."""
     import re
-    late = {n for n, (_, body) in _MACROS.items() if "redduck_pg.pg_" in body}
+    late = {n for n, (_, body) in _MACROS.items() if "redduck_pg." in body}
     while True:
         more = {n for n, (_, body) in _MACROS.items() if n not in late
                 and any(re.search(rf"\b{m}\(", body) for m in late)}
@@ -209,21 +224,6 @@ VIEWS = {
                     "WHERE schema_name = 'main' AND NOT internal AND database_name = current_database() "
                     "AND view_name <> 'svv_ml_model_info')) "
                     "UNION ALL SELECT 11, 'pg_catalog', 10, NULL UNION ALL SELECT 13180, 'information_schema', 10, NULL",
-    # an enum column's type is its enum's OID (DuckDB's pg_attribute gives every enum one id;
-    # the column only knows the labels, which name the type)
-    "pg_attribute": "SELECT a.* REPLACE (attrelid::UINTEGER AS attrelid, "
-                    "coalesce(en.type_oid, atttypid)::UINTEGER AS atttypid, "
-                    "CASE WHEN atttypid IN (16, 20, 21, 23, 700, 701, 1082, 1083, 1114, 1184, 2950) THEN 'p' "
-                    "WHEN atttypid = 1700 THEN 'm' ELSE 'x' END AS attstorage, -1 AS attstattarget, "
-                    "CAST(attlen AS SMALLINT) AS attlen, CAST(attalign AS VARCHAR) AS attalign, "
-                    "CAST(attcompression AS VARCHAR) AS attcompression, CAST(attacl AS VARCHAR[]) AS attacl, "
-                    "CAST(attoptions AS VARCHAR[]) AS attoptions, CAST(attfdwoptions AS VARCHAR[]) AS attfdwoptions) "
-                    "FROM pg_catalog.pg_attribute a LEFT JOIN (SELECT c.table_oid, c.column_index, "
-                    "min(t.type_oid) AS type_oid FROM duckdb_columns() c JOIN duckdb_types() t "
-                    "ON t.logical_type = 'ENUM' AND NOT t.internal AND c.data_type = 'ENUM(' || array_to_string("
-                    "list_transform(t.labels, lambda l: chr(39) || replace(l, chr(39), chr(39) || chr(39)) || chr(39)), "
-                    "', ') || ')' WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL) en "
-                    "ON en.table_oid = a.attrelid AND en.column_index = a.attnum",
     "pg_range": "SELECT NULL::UINTEGER AS rngtypid, NULL::UINTEGER AS rngsubtype, NULL::UINTEGER AS rngmultitypid, "
                 "NULL::BIGINT AS rngcollation, NULL::BIGINT AS rngsubopc, NULL::VARCHAR AS rngcanonical, "
                 "NULL::VARCHAR AS rngsubdiff WHERE false",
@@ -295,25 +295,6 @@ VIEWS = {
                       "SELECT view_oid, 1259::BIGINT, 0, comment FROM duckdb_views() WHERE comment IS NOT NULL "
                       "AND comment <> '' UNION ALL SELECT table_oid, 1259::BIGINT, (column_index)::INTEGER, comment "
                       "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> ''",
-    # information_schema.columns with PostgreSQL's type names (DuckDB reports its own)
-    "columns": "SELECT * REPLACE ("
-               "CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('HUGEINT', 'UBIGINT', 'UHUGEINT') "
-               "THEN 'numeric' WHEN data_type LIKE 'ENUM(%' THEN 'USER-DEFINED' "
-               "WHEN data_type LIKE '%[]' THEN 'ARRAY' WHEN data_type LIKE 'STRUCT%' OR data_type LIKE 'MAP%' "
-               "THEN 'json' ELSE CASE data_type WHEN 'INTEGER' THEN 'integer' WHEN 'BIGINT' THEN 'bigint' "
-               "WHEN 'SMALLINT' THEN 'smallint' WHEN 'TINYINT' THEN 'smallint' WHEN 'UTINYINT' THEN 'smallint' "
-               "WHEN 'USMALLINT' THEN 'integer' WHEN 'UINTEGER' THEN 'bigint' WHEN 'VARCHAR' THEN 'character varying' "
-               "WHEN 'BOOLEAN' THEN 'boolean' WHEN 'DATE' THEN 'date' WHEN 'TIME' THEN 'time without time zone' "
-               "WHEN 'TIMESTAMP' THEN 'timestamp without time zone' "
-               "WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone' WHEN 'DOUBLE' THEN 'double precision' "
-               "WHEN 'FLOAT' THEN 'real' WHEN 'INTERVAL' THEN 'interval' WHEN 'BLOB' THEN 'bytea' "
-               "WHEN 'UUID' THEN 'uuid' WHEN 'JSON' THEN 'json' ELSE lower(data_type) END END AS data_type, "
-               "CASE WHEN data_type LIKE 'ENUM(%' THEN udt_name ELSE CASE WHEN data_type LIKE 'DECIMAL%' "
-               "THEN 'numeric' ELSE CASE data_type WHEN 'INTEGER' THEN 'int4' WHEN 'BIGINT' THEN 'int8' "
-               "WHEN 'SMALLINT' THEN 'int2' WHEN 'VARCHAR' THEN 'varchar' WHEN 'BOOLEAN' THEN 'bool' "
-               "WHEN 'DOUBLE' THEN 'float8' WHEN 'FLOAT' THEN 'float4' WHEN 'TIMESTAMP WITH TIME ZONE' "
-               "THEN 'timestamptz' WHEN 'BLOB' THEN 'bytea' ELSE lower(data_type) END END END AS udt_name) "
-               "FROM information_schema.columns",
     "pg_matviews": "SELECT NULL::VARCHAR AS schemaname, NULL::VARCHAR AS matviewname, NULL::VARCHAR AS matviewowner, "
                    "NULL::VARCHAR AS tablespace, NULL::BOOLEAN AS hasindexes, NULL::BOOLEAN AS ispopulated, "
                    "NULL::VARCHAR AS definition WHERE false",
@@ -544,8 +525,13 @@ def _pg_type_sql(con) -> str:
         return t
 
     # PostgreSQL's typlen for the types it shares with DuckDB (DuckDB reports its own sizes)
-    base["typlen"] = "CASE oid " + " ".join(f"WHEN {t.oid} THEN {T.typlen(t.oid)}" for t in T.BY_OID.values()) \
-        + " ELSE typlen END"
+    base["typlen"] = "CASE WHEN typtype = 'e' THEN 4 ELSE CASE oid " + " ".join(  # an enum value: a 4-byte OID
+        f"WHEN {t.oid} THEN {T.typlen(t.oid)}" for t in T.BY_OID.values()) + " ELSE typlen END END"
+    base["typbyval"] = "typtype = 'e' OR oid IN (16, 18, 20, 21, 23, 26, 700, 701, 1082, 1083, 1114, 1184)"
+    base["typalign"] = "CASE WHEN oid IN (20, 701, 1083, 1114, 1184, 1186) THEN 'd' WHEN oid IN (16, 18, 2950) " \
+                       "THEN 'c' WHEN oid = 21 THEN 's' ELSE 'i' END"
+    base["typstorage"] = "CASE WHEN typtype = 'e' OR oid IN (16, 18, 20, 21, 23, 26, 700, 701, 1082, 1083, 1114, " \
+                         "1184, 2950) THEN 'p' WHEN oid = 1700 THEN 'm' ELSE 'x' END"
     select_base = [f"CAST({base[n] if n in base else n} AS {col_type(n, t)}) AS {n}" for n, t, *_ in cols]
     # PostgreSQL's base types DuckDB's pg_type lacks (text, name, oid, json, jsonb, bpchar, reg*)
     present = {r[0] for r in con.execute("SELECT oid FROM pg_catalog.pg_type").fetchall()}
@@ -592,11 +578,18 @@ _DUCKDB_CATALOGS_WITH_XMIN = ("pg_proc", "pg_database", "pg_tablespace", "pg_att
 def install_catalog_views(con) -> None:
     from .empty_catalogs import EMPTY_CATALOGS, TABLE_MACROS
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
+    from .columns import DDL, array_types_sql, attrdef_sql, attribute_sql, columns_sql, enum_columns_sql
+    con.execute(DDL)
+    VIEWS["array_types"] = array_types_sql()
+    VIEWS["enum_columns"] = enum_columns_sql()
+    VIEWS["pg_attribute"] = attribute_sql()
+    VIEWS["pg_attrdef"] = attrdef_sql()
     VIEWS["pg_class"] = _pg_class_sql(con)
     VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
     VIEWS["pg_constraint"] = _pg_constraint_sql()
     VIEWS["pg_indexdef"] = _pg_indexdef_sql()
+    VIEWS["columns"] = columns_sql()   # reads pg_type
     VIEWS.update(EMPTY_CATALOGS)
     for name in _DUCKDB_CATALOGS_WITH_XMIN:
         VIEWS.setdefault(name, f"SELECT * FROM pg_catalog.{name}")

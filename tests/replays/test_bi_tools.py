@@ -33,7 +33,7 @@ def test_pgcli_completion_queries(c):
         WHERE   cls.relkind = ANY(%s) AND NOT att.attisdropped AND att.attnum  > 0
         ORDER BY 1, 2, att.attnum""", (["r", "p", "f"],))
     emp = [(r[2], r[3]) for r in cols if r[1] == "rp_emp"]
-    assert emp == [("id", "integer"), ("name", "character varying"), ("dept_id", "integer"), ("salary", "numeric")]
+    assert emp == [("id", "integer"), ("name", "text"), ("dept_id", "integer"), ("salary", "numeric")]
     fks = rows(c, """SELECT s_p.nspname AS parentschema, t_p.relname AS parenttable,
                unnest(( select array_agg(attname ORDER BY i) from
                     (select unnest(confkey) as attnum, generate_subscripts(confkey, 1) as i) x
@@ -123,5 +123,5 @@ def test_metabase_describe_queries(c):
     cols = rows(c, """SELECT column_name, data_type, udt_name, is_nullable, column_default, ordinal_position
         FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'rp_emp'
         ORDER BY ordinal_position""")
-    assert [(r[0], r[1], r[3]) for r in cols] == [("id", "integer", "NO"), ("name", "character varying", "NO"),
+    assert [(r[0], r[1], r[3]) for r in cols] == [("id", "integer", "NO"), ("name", "text", "NO"),
                                                    ("dept_id", "integer", "YES"), ("salary", "numeric", "YES")]

@@ -93,3 +93,26 @@ def test_enum_column_against_a_string_compares_positions():
         "ENUM('sad', 'ok', 'happy')" if column == "f" else "VARCHAR"))
     sql = Translator().translate(split_statements("SELECT n FROM em WHERE f > 'sad' AND n > 'a'")[0], ctx).sql
     assert sql == "SELECT n FROM em WHERE f > CAST('sad' AS ENUM('sad', 'ok', 'happy')) AND n > 'a'"
+
+
+_TYPES = {"i": "INTEGER", "big": "BIGINT", "n": "DECIMAL(10,2)", "d": "DOUBLE", "b": "BLOB", "s": "VARCHAR"}
+
+
+def _typed(sql: str) -> str:
+    ctx = TranslateContext(user="alice", column_type=lambda table, column, tables: (
+        list(_TYPES) if column is None else _TYPES.get(column)))
+    return Translator().translate(split_statements(sql)[0], ctx).sql
+
+
+@pytest.mark.parametrize("sql, expected", [
+    ("SELECT sum(i), sum(big), sum(d) FROM t",
+     'SELECT CAST(SUM(i) AS BIGINT) AS "sum", SUM(big) AS "sum", SUM(d) AS "sum" FROM t'),
+    ("SELECT avg(i), avg(n), avg(d) FROM t",
+     'SELECT CAST(AVG(i) AS DECIMAL(38, 16)) AS "avg", CAST(AVG(n) AS DECIMAL(38, 16)) AS "avg", '
+     'AVG(d) AS "avg" FROM t'),
+    ("SELECT sum(i) OVER (ORDER BY d) FROM t",
+     'SELECT CAST(SUM(i) OVER (ORDER BY d) AS BIGINT) AS "sum" FROM t'),
+    ("INSERT INTO t (s, b) VALUES ('\\x01', '\\x0aff')", "INSERT INTO t (s, b) VALUES ('\\x01', UNHEX('0aff'))"),
+])
+def test_rules_that_read_column_types(sql, expected):
+    assert _typed(sql) == expected

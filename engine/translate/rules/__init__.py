@@ -2,19 +2,24 @@
 
 A rule takes (tree, ctx) and returns the rewritten tree (or None for 'unchanged').
 """
+from .aggregate_types import aggregate_types
 from .catalog_functions import catalog_functions
 from .catalog_tables import catalog_tables
 from .column_names import pg_column_names
 from .enum_order import enum_order
 from .forbidden import forbid_server_access
+from .insert_literals import insert_literals
+from .json_operators import json_operators
 from .operators import pg_operators
 from .pg_functions import pg_functions
 from .pg_sql import pg_sql
 from .privilege_functions import privilege_functions
 from .regtypes import regtypes
+from .renamed_functions import renamed_functions
 from .serial_columns import serial_columns
+from .sql_functions import sql_functions
 from .session_functions import session_functions
 from .session_views import session_views
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, pg_sql, pg_operators, catalog_tables, catalog_functions]
+RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, renamed_functions, catalog_tables, catalog_functions, sql_functions]

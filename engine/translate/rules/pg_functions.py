@@ -114,10 +114,9 @@ def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
                     raise PgError("22023", f'unrecognized encoding: "{args[1].this}"')
                 call = _call(fn, args[0])
                 return _call("lower", call) if fn == "hex" else call
-            if name in ("octet_length",) and len(args) == 1:
-                return _call("strlen", exp.cast(args[0], "VARCHAR"))
-            if name == "bit_length" and len(args) == 1:
-                return exp.Mul(this=_call("strlen", exp.cast(args[0], "VARCHAR")), expression=exp.Literal.number(8))
+            if name in ("octet_length", "bit_length") and len(args) == 1:
+                octets = _call("redduck_octet_length", args[0])   # a string's UTF-8 bytes, or a bytea's
+                return octets if name == "octet_length" else exp.Mul(this=octets, expression=exp.Literal.number(8))
         if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Anonymous):
             return _call("lower", node)
         if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:

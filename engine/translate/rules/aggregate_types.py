@@ -1,0 +1,46 @@
+"""Aggregates typed as PostgreSQL types them, where the argument is a column of known type:
+`sum(int_col)` → `CAST(SUM(int_col) AS BIGINT)` (DuckDB's sum of integers is a 128-bit
+HUGEINT, which a client would see as numeric) and `avg(int_or_numeric_col)` →
+`CAST(AVG(col) AS DECIMAL(38, 16))` (PostgreSQL's avg of these is numeric; DuckDB's is a double)."""
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+_SMALL_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
+_INTEGERS = _SMALL_INTEGERS | {"BIGINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+
+
+def _column_type(node: exp.Expression, aliases: dict, ctx) -> str | None:
+    arg = node.this
+    if ctx.column_type is None or not isinstance(arg, exp.Column) or node.args.get("distinct"):
+        return None
+    table = aliases.get(arg.table.lower()) if arg.table else None
+    dtype = ctx.column_type(table, arg.name, list(aliases.values()))
+    return dtype.upper() if isinstance(dtype, str) else None
+
+
+def _avg_scale(dtype: str) -> int | None:
+    if dtype in _INTEGERS:
+        return 16
+    m = _DECIMAL.fullmatch(dtype)
+    return max(16, int(m.group(2))) if m else None
+
+
+def aggregate_types(tree: exp.Expression, ctx) -> exp.Expression:
+    nodes = list(tree.find_all(exp.Sum, exp.Avg))
+    if not nodes:
+        return tree
+    aliases = {t.alias_or_name.lower(): ".".join(p for p in (t.db, t.name) if p) for t in tree.find_all(exp.Table)}
+    for node in nodes:
+        dtype = _column_type(node, aliases, ctx)
+        if dtype is None:
+            continue
+        whole = node.parent if isinstance(node.parent, exp.Window) else node   # sum(x) OVER (…) as one
+        if isinstance(node, exp.Sum) and dtype in _SMALL_INTEGERS:
+            whole.replace(exp.cast(whole.copy(), "BIGINT"))
+        elif isinstance(node, exp.Avg) and (scale := _avg_scale(dtype)) is not None:
+            whole.replace(exp.cast(whole.copy(), f"DECIMAL(38, {scale})"))
+    return tree
