@@ -32,6 +32,10 @@ class Redduck(Postgres):
     # result column after it: strpos, substr, char_length … which sqlglot normalizes away)
     ORIGINAL_NAME_META_KEY = "pg_name"
 
+    # to_char/to_date patterns sqlglot's PostgreSQL lacks (month and day names, 12-hour clock)
+    TIME_MAPPING = {**Postgres.TIME_MAPPING, "Mon": "%b", "FMMonth": "%B", "Dy": "%a", "FMDay": "%A",
+                    "HH": "%I", "AM": "%p", "PM": "%p", "MS": "%g"}
+
     class Parser(Postgres.Parser):
         # sqlglot reads encode/decode's second argument as a character set and drops it;
         # PostgreSQL's is a format ('base64', 'hex', 'escape'): keep the call as written

@@ -190,3 +190,21 @@ def test_activity_cancel_and_terminate(server):
         assert c.execute("select count(*) from pg_matviews").fetchone() == (0,)
         assert c.execute("select tableowner from pg_tables where tablename = 'stat_t'").fetchone() == ("tester",)
         assert c.execute("select xmin is not null from pg_class where relname = 'stat_t'").fetchone() == (True,)
+
+
+def test_every_psql_describe_command_runs(server):
+    """Each \\d command psql 15 has answers as PostgreSQL does on a database that has none of
+    the object kind (text search, casts, publications …), and the rest show what exists."""
+    setup_schema(server)
+    for cmd in ("\\dd", "\\dc", "\\dC", "\\drds", "\\dl", "\\dRp", "\\dRs", "\\dX", "\\ddp", "\\dF", "\\dFp",
+                "\\dFt", "\\dFd", "\\df+", "\\dD", "\\dy", "\\dE", "\\des", "\\dew", "\\det", "\\deu", "\\dO",
+                "\\dP", "\\dA", "\\do", "\\z", "\\dconfig", "\\du", "\\db", "\\dx"):
+        out = psql(server, "-c", cmd, check=False)
+        assert out.returncode == 0 and "ERROR" not in out.stderr, (cmd, out.stderr)
+    assert "plpgsql" in psql(server, "-c", "\\dL").stdout
+    di = psql(server, "-c", "\\di").stdout
+    assert "cat_items_pkey" in di and "cat_items_price" in di
+    idx = psql(server, "-A", "-c", "\\d cat_items_price").stdout
+    assert "price|double precision|yes|price" in idx
+    sv = psql(server, "-c", "\\sv cat_view").stdout
+    assert "CREATE OR REPLACE VIEW public.cat_view AS" in sv and "cat_items" in sv

@@ -137,7 +137,7 @@ def attribute_sql() -> str:
               T.TIMESTAMPTZ: "'d'", T.TIME: "'d'", T.INTERVAL: "'d'", T.UUID: "'c'"}
     return (
         "SELECT c.table_oid::UINTEGER AS attrelid, c.column_name AS attname, rd_o.oid::UINTEGER AS atttypid, "
-        f"-1 AS attstattarget, CAST({length} AS SMALLINT) AS attlen, c.column_index AS attnum, "
+        f"-1 AS attstattarget, CAST({length} AS SMALLINT) AS attlen, CAST(c.column_index AS INTEGER) AS attnum, "
         "CAST(CASE WHEN rd_o.oid IN (SELECT array_oid FROM redduck_pg.array_types) THEN 1 ELSE 0 END AS INTEGER) "
         "AS attndims, -1 AS attcacheoff, "
         "CAST(CASE WHEN c.data_type = 'VARCHAR' AND d.type_oid IS NOT NULL THEN d.typmod "
@@ -157,6 +157,15 @@ def attribute_sql() -> str:
         "AND d.column_name = lower(c.column_name) "
         "LEFT JOIN redduck_pg.enum_columns en ON en.table_oid = c.table_oid AND en.column_index = c.column_index "
         f"CROSS JOIN LATERAL (SELECT {oid} AS oid) rd_o")
+
+
+def attributes_with_indexes_sql() -> str:
+    """pg_attribute: the tables' columns, and an index's own, numbered from 1 (psql's \\d of an index)."""
+    return ("SELECT * FROM redduck_pg.table_attributes UNION ALL "
+            "SELECT a.* REPLACE (k.indexrelid::UINTEGER AS attrelid, CAST(k.pos AS INTEGER) AS attnum, "
+            "false AS atthasdef) FROM (SELECT indexrelid, indrelid, unnest(indkey) AS key, "
+            "generate_subscripts(indkey, 1) AS pos FROM redduck_pg.pg_index) k "
+            "JOIN redduck_pg.table_attributes a ON a.attrelid = k.indrelid AND a.attnum = k.key")
 
 
 def enum_columns_sql() -> str:

@@ -65,7 +65,7 @@ _MACROS = {
     "redduck_regtype_name": ("o", "CASE WHEN o = 0 THEN '-' WHEN EXISTS (SELECT 1 FROM redduck_pg.pg_type WHERE oid = o) "
                                   "THEN format_type(o, NULL) ELSE o::VARCHAR END"),
     "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
-                                      "FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
+                                      "FROM redduck_pg.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
                                       "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.oid = o LIMIT 1), false)"),
     "redduck_function_is_visible": ("o", "coalesce((SELECT rd_f.schema_name IN ('public', 'main') AND "
                                          "rd_f.database_name = current_database() FROM duckdb_functions() rd_f "
@@ -168,6 +168,9 @@ for _kind, (_col, _table) in {"regclass": ("relname", "pg_catalog.pg_class"),
     _MACROS[f"redduck_{_kind}_name"] = ("o", f"CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT {_col} FROM {_table} "
                                              f"WHERE oid = o LIMIT 1), o::VARCHAR) END")
 
+from .pg_function_macros import SCALAR as _PG_FUNCTIONS  # noqa: E402  (PostgreSQL functions DuckDB lacks)
+_MACROS.update(_PG_FUNCTIONS)
+
 CATALOG_FUNCTIONS = frozenset(_MACROS)
 
 
@@ -241,7 +244,8 @@ VIEWS = {
                   "NULL::UINTEGER AS xmin WHERE false",
     "pg_inherits": "SELECT NULL::BIGINT AS inhrelid, NULL::BIGINT AS inhparent, NULL::INTEGER AS inhseqno, "
                    "NULL::BOOLEAN AS inhdetachpending, NULL::UINTEGER AS xmin WHERE false",
-    "pg_publication": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS pubname, NULL::BOOLEAN AS puballtables, "
+    "pg_publication": "SELECT NULL::BIGINT AS oid, NULL::VARCHAR AS pubname, NULL::BIGINT AS pubowner, "
+                      "NULL::BOOLEAN AS puballtables, "
                       "NULL::BOOLEAN AS pubinsert, NULL::BOOLEAN AS pubupdate, NULL::BOOLEAN AS pubdelete, "
                       "NULL::BOOLEAN AS pubtruncate, NULL::BOOLEAN AS pubviaroot WHERE false",
     "pg_publication_rel": "SELECT NULL::BIGINT AS oid, NULL::BIGINT AS prpubid, NULL::BIGINT AS prrelid, "
@@ -294,7 +298,12 @@ VIEWS = {
                       "FROM duckdb_tables() WHERE comment IS NOT NULL AND comment <> '' UNION ALL "
                       "SELECT view_oid, 1259::BIGINT, 0, comment FROM duckdb_views() WHERE comment IS NOT NULL "
                       "AND comment <> '' UNION ALL SELECT table_oid, 1259::BIGINT, (column_index)::INTEGER, comment "
-                      "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> ''",
+                      "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> '' "
+                      # PostgreSQL's own: plpgsql (the language and its extension), the public schema
+                      "UNION ALL SELECT 13576, 2612, 0, 'PL/pgSQL procedural language' "
+                      "UNION ALL SELECT 13000, 3079, 0, 'PL/pgSQL procedural language' "
+                      "UNION ALL SELECT oid, 2615, 0, 'standard public schema' FROM pg_catalog.pg_namespace "
+                      "WHERE nspname = 'public'",
     "pg_matviews": "SELECT NULL::VARCHAR AS schemaname, NULL::VARCHAR AS matviewname, NULL::VARCHAR AS matviewowner, "
                    "NULL::VARCHAR AS tablespace, NULL::BOOLEAN AS hasindexes, NULL::BOOLEAN AS ispopulated, "
                    "NULL::VARCHAR AS definition WHERE false",
@@ -575,28 +584,45 @@ _DUCKDB_CATALOGS_WITH_XMIN = ("pg_proc", "pg_database", "pg_tablespace", "pg_att
                               "pg_depend")
 
 
+# PostgreSQL's OIDs of the catalogs, the tableoid of their rows (the empty ones carry a NULL of their own)
+_TABLEOIDS = {"pg_class": 1259, "pg_constraint": 2606, "pg_proc": 1255, "pg_type": 1247, "pg_namespace": 2615,
+              "pg_language": 2612, "pg_attrdef": 2604, "pg_index": 2610, "pg_attribute": 1249, "pg_database": 1262,
+              "pg_am": 2601, "pg_collation": 3456, "pg_extension": 3079, "pg_description": 2609, "pg_enum": 3501,
+              "pg_tablespace": 1213, "pg_depend": 2608, "pg_sequence": 2224, "pg_authid": 1260,
+              "pg_auth_members": 1261, "pg_policy": 3256, "pg_trigger": 2620, "pg_rewrite": 2618,
+              "pg_opclass": 2616, "pg_publication": 6104, "pg_statistic_ext": 3381, "pg_inherits": 2611,
+              "pg_range": 3541}
+
+
 def install_catalog_views(con) -> None:
     from .empty_catalogs import EMPTY_CATALOGS, TABLE_MACROS
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
-    from .columns import DDL, array_types_sql, attrdef_sql, attribute_sql, columns_sql, enum_columns_sql
+    from .columns import (DDL, array_types_sql, attrdef_sql, attribute_sql, attributes_with_indexes_sql,
+                          columns_sql, enum_columns_sql)
     con.execute(DDL)
     VIEWS["array_types"] = array_types_sql()
     VIEWS["enum_columns"] = enum_columns_sql()
-    VIEWS["pg_attribute"] = attribute_sql()
+    VIEWS["table_attributes"] = attribute_sql()
     VIEWS["pg_attrdef"] = attrdef_sql()
     VIEWS["pg_class"] = _pg_class_sql(con)
     VIEWS["pg_type"] = _pg_type_sql(con)
     VIEWS["pg_index"] = _pg_index_sql()
     VIEWS["pg_constraint"] = _pg_constraint_sql()
     VIEWS["pg_indexdef"] = _pg_indexdef_sql()
+    VIEWS["pg_attribute"] = attributes_with_indexes_sql()   # reads pg_index
     VIEWS["columns"] = columns_sql()   # reads pg_type
     VIEWS.update(EMPTY_CATALOGS)
     for name in _DUCKDB_CATALOGS_WITH_XMIN:
         VIEWS.setdefault(name, f"SELECT * FROM pg_catalog.{name}")
     for name, body in VIEWS.items():
+        system = []
         if name in _XMIN_CATALOGS or name in _DUCKDB_CATALOGS_WITH_XMIN:
             # the system column tools read as a change stamp (catalog/xids.py)
-            body = f"SELECT *, redduck_catalog_xid() AS xmin FROM ({body})"
+            system.append("redduck_catalog_xid() AS xmin")
+        if name in _TABLEOIDS:   # which catalog a row is from (psql's \\dd matches descriptions by it)
+            system.append(f"{_TABLEOIDS[name]}::UINTEGER AS tableoid")
+        if system:
+            body = f"SELECT *, {', '.join(system)} FROM ({body})"
         con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
     for name, (params, body) in TABLE_MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO redduck_pg.{name}({params}) AS TABLE {body}")

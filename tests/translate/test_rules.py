@@ -24,7 +24,20 @@ CASES = [
     ("SELECT 'yes'::boolean", 'SELECT TRUE AS "bool"'),
     ("SELECT '\\x0102'::bytea", "SELECT UNHEX('0102') AS \"bytea\""),
     ("SELECT 'abc' SIMILAR TO 'a%'", "SELECT REGEXP_MATCHES('abc', '^(a.*)$') AS \"?column?\""),
-    ("SELECT 1.50::numeric", 'SELECT 1.50 AS "numeric"'),
+    ("SELECT 1.50::numeric, '1e3'::numeric, 3::numeric", 'SELECT CAST(1.50 AS DECIMAL(3, 2)) AS "numeric", '
+     'CAST(1000 AS DECIMAL(4, 0)) AS "numeric", CAST(3 AS DECIMAL(1, 0)) AS "numeric"'),
+    ("SELECT 'abc'::varchar(2)", "SELECT CAST('ab' AS TEXT(2)) AS \"varchar\""),
+    # json and pattern functions
+    ("SELECT json_agg(x ORDER BY y) FROM t", 'SELECT TO_JSON(LIST(x ORDER BY y)) AS "json_agg" FROM t'),
+    ("SELECT jsonb_extract_path_text(j, 'a', 'b/c') FROM t",
+     "SELECT JSON_EXTRACT_STRING(CAST(j AS JSON), '/a' || '/b~1c') AS \"jsonb_extract_path_text\" FROM t"),
+    ("SELECT substring(s FROM 'b(.)') FROM t",
+     "SELECT CASE WHEN REGEXP_MATCHES(s, 'b(.)') THEN REGEXP_EXTRACT(s, 'b(.)', 1) END AS \"substring\" FROM t"),
+    ("SELECT regexp_matches(s, '(b)(c)') FROM t",
+     "SELECT UNNEST(CASE WHEN REGEXP_MATCHES(s, '(b)(c)') THEN [[REGEXP_EXTRACT(s, '(b)(c)', 1), "
+     "REGEXP_EXTRACT(s, '(b)(c)', 2)]] ELSE [] END) AS \"regexp_matches\" FROM t"),
+    ("SELECT 1 FROM t WHERE s LIKE ANY (ARRAY['a%', 'b%'])",
+     "SELECT 1 AS \"?column?\" FROM t WHERE LEN(LIST_FILTER(['a%', 'b%'], LAMBDA rd_p : s LIKE rd_p ESCAPE '\\')) > 0"),
     ("SELECT 1 + 'a'", "SELECT 1 + CAST('a' AS INT) AS \"?column?\""),
     ("SELECT extract(epoch FROM ts) FROM t", 'SELECT CAST(EPOCH(ts) AS DECIMAL(38, 6)) AS "extract" FROM t'),
     # LIKE escapes with a backslash, as in PostgreSQL

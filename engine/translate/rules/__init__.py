@@ -9,8 +9,10 @@ from .column_names import pg_column_names
 from .enum_order import enum_order
 from .forbidden import forbid_server_access
 from .insert_literals import insert_literals
+from .json_functions import json_functions
 from .json_operators import json_operators
 from .operators import pg_operators
+from .pattern_functions import pattern_functions
 from .pg_functions import pg_functions
 from .pg_sql import pg_sql
 from .privilege_functions import privilege_functions
@@ -18,8 +20,9 @@ from .regtypes import regtypes
 from .renamed_functions import renamed_functions
 from .serial_columns import serial_columns
 from .sql_functions import sql_functions
+from .typed_literals import typed_literals
 from .session_functions import session_functions
 from .session_views import session_views
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, renamed_functions, catalog_tables, catalog_functions, sql_functions]
+RULES = [forbid_server_access, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]

@@ -16,7 +16,7 @@ def catalog_functions(tree: exp.Expression, ctx) -> exp.Expression:
                 node.expression, exp.Anonymous) and node.expression.name.lower() in CATALOG_FUNCTIONS:
             return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.expression.copy())
         if isinstance(node, exp.Anonymous) and node.name.lower() in CATALOG_FUNCTIONS and not isinstance(
-                node.parent, exp.Dot):
+                node.parent, (exp.Dot, exp.Table)):   # in FROM, catalog_tables points it already
             return exp.Dot(this=exp.to_identifier(SCHEMA), expression=node.copy())
         if isinstance(node, exp.CurrentSchemas):   # sqlglot knows it; DuckDB's own lists `main`
             call = exp.Anonymous(this="current_schemas", expressions=[node.this or exp.false()])

@@ -23,7 +23,7 @@ _FUNC_NAMES = {"Pad": None, "Trim": None, "Hex": "to_hex", "TimestampTrunc": "da
                "Split": "string_to_array", "JSONExtract": "?column?", "JSONExtractScalar": "?column?",
                "JSONBExtract": "?column?", "JSONBExtractScalar": "?column?", "RegexpLike": "?column?",
                "RegexpILike": "?column?", "Levenshtein": "levenshtein", "ToChar": "to_char",
-               "UnixToTime": "to_timestamp", "CurrentTimestampLTZ": "now", "ArrayAgg": "array_agg",
+               "UnixToTime": "to_timestamp", "CurrentTimestampLTZ": "now", "ArrayAgg": "array_agg", "JSONArrayAgg": "json_agg",
                "GroupConcat": "string_agg", "Stddev": "stddev", "StddevSamp": "stddev_samp",
                "Variance": "variance", "VariancePop": "var_pop", "ApproxDistinct": "count"}
 

@@ -133,9 +133,6 @@ def pg_functions(tree: exp.Expression, ctx) -> exp.Expression:
         if isinstance(node, exp.Extract) and node.this.name.lower() == "epoch":
             # PostgreSQL 14+ answers numeric, microseconds included
             return exp.cast(_call("epoch", node.expression), "DECIMAL(38, 6)")
-        if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and not node.this.is_string \
-                and node.to.is_type(exp.DataType.Type.DECIMAL) and not node.to.expressions:
-            return node.this   # '1.50::numeric' keeps its scale; DuckDB's bare DECIMAL would be (18,3)
         if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
             # a quoted literal beside a number is of the number's type, as PostgreSQL
             # resolves an unknown literal: 1 + '2' is 3, 1 + 'a' is 22P02

@@ -43,6 +43,10 @@ def session_functions(tree: exp.Expression, ctx) -> exp.Expression:
                 if value is None:
                     return node
                 return exp.Literal.string(str(value))
+            # a setting named by a column (psql's \\dconfig): the session's values, looked up
+            return exp.Case(this=exp.Anonymous(this="lower", expressions=[arg.copy()]), ifs=[
+                exp.If(this=exp.Literal.string(k.lower()), true=exp.Literal.string(str(v)))
+                for k, v in sorted(ctx.settings.items())])
         if name in ("current_database",):
             return exp.Literal.string(ctx.database)
         return node

@@ -1,0 +1,49 @@
+"""Literals cast as PostgreSQL casts them: `'1e3'::numeric` is 1000 and `'1.50'::numeric` 1.50
+(a numeric keeps the scale written; DuckDB's bare DECIMAL is (18,3)); `3::numeric` stays a
+numeric (not the integer 3, which would make 1/3::numeric an integer division);
+`'abc'::varchar(2)` is 'ab' (an explicit cast truncates; DuckDB ignores the length)."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlglot import exp
+
+_CHARACTER = (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR,
+              exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR)
+
+
+def _numeric(text: str) -> exp.Expression | None:
+    try:
+        d = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not d.is_finite():
+        return None
+    digits = format(d, "f")
+    sign, ds, exponent = d.as_tuple()
+    scale = max(0, -exponent)
+    precision = max(len(digits.lstrip("-").replace(".", "")), scale + 1)
+    if precision > 38:
+        return None
+    return exp.cast(exp.Literal.number(digits), f"DECIMAL({precision}, {scale})")
+
+
+def _length(to: exp.DataType) -> int | None:
+    params = to.expressions
+    if to.this in _CHARACTER and params and isinstance(params[0].this, exp.Literal) and params[0].this.is_int:
+        return int(params[0].this.name)
+    return None
+
+
+def typed_literals(tree: exp.Expression, ctx) -> exp.Expression:
+    def fix(node):
+        if not isinstance(node, exp.Cast) or not isinstance(node.this, exp.Literal):
+            return node
+        lit, to = node.this, node.to
+        if to.is_type(exp.DataType.Type.DECIMAL) and not to.expressions:
+            return _numeric(lit.name) or node
+        n = _length(to)
+        if n is not None and lit.is_string and len(lit.name) > n:
+            return exp.Cast(this=exp.Literal.string(lit.name[:n]), to=to.copy())
+        return node
+    return tree.transform(fix, copy=False)

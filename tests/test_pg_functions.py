@@ -1,0 +1,55 @@
+"""PostgreSQL functions and operators DuckDB has not or spells otherwise, through a real
+server and psycopg. Each expected value is what PostgreSQL 15 returns for the same query."""
+from decimal import Decimal
+
+import pytest
+
+CASES = [
+    ("select array_remove(array[1,2,1], 1), array_replace(array[1,2,1], 1, 9)", ([2], [9, 2, 9])),
+    ("select array_positions(array[1,2,1], 1), array_dims(array[1,2]), array_ndims(array[1,2])",
+     ([1, 3], "[1:2]", 1)),
+    ("select trim_array(array[1,2,3], 1), array_fill(7, array[3])", ([1, 2], [7, 7, 7])),
+    ("select num_nonnulls(1, null, 2), num_nulls(1, null)", (2, 1)),
+    ("select width_bucket(5, 0, 10, 5), width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5)", (3, 0, 6)),
+    ("select get_byte('\\x1234'::bytea, 0), convert_from('\\x616263'::bytea, 'UTF8')", (18, "abc")),
+    ("""select jsonb_typeof('{"a":1}'), json_typeof('[1]'), jsonb_typeof('"x"'), jsonb_array_length('[1,2,3]')""",
+     ("object", "array", "string", 3)),
+    ("""select jsonb_extract_path('{"a":{"b":[5,6]}}', 'a', 'b', '1'), """
+     """jsonb_extract_path_text('{"a":{"b":1}}', 'a', 'b')""", (6, "1")),
+    ("""select to_jsonb(1), jsonb_strip_nulls('{"a":null,"b":1}')""", (1, {"b": 1})),
+    ("select json_agg(x order by x desc), jsonb_agg(x) from (values (1),(2)) v(x)", ([2, 1], [1, 2])),
+    ("select regexp_matches('abc', '(b)(c)')", (["b", "c"],)),
+    ("select substring('abcdef' from 'c.'), substring('abcdef' from 'c(.)'), substring('abc' from 'z')",
+     ("cd", "d", None)),
+    ("select 1 where 'abc' like any (array['a%', 'z%'])", (1,)),
+    ("select count(*) from (values ('abc')) v(s) where s like all (array['a%', 'z%'])", (0,)),
+    ("select '1e3'::numeric, '1.50'::numeric, 'abc'::varchar(2)", (Decimal("1000"), Decimal("1.50"), "ab")),
+    ("select to_date('05 Dec 2000', 'DD Mon YYYY')::text", ("2000-12-05",)),
+    ("select statement_timestamp() is not null, clock_timestamp() is not null", (True, True)),
+]
+
+ROWS = [
+    ("""select * from jsonb_each_text('{"a":1,"b":"x"}') order by 1""", [("a", "1"), ("b", "x")]),
+    ("""select key, value from jsonb_each('{"a":1,"b":"x"}') order by 1""", [("a", 1), ("b", "x")]),
+    ("""select jsonb_object_keys('{"a":1,"b":2}') order by 1""", [("a",), ("b",)]),
+    ("""select * from json_array_elements_text('[1,"a"]')""", [("1",), ("a",)]),
+    ("""select jsonb_array_elements('[1,"a"]')""", [(1,), ("a",)]),
+    ("select * from regexp_split_to_table('a1b2c', '[0-9]')", [("a",), ("b",), ("c",)]),
+    ("select string_to_table('a,b', ',')", [("a",), ("b",)]),
+    ("select regexp_matches('a1b2', '([a-z])([0-9])', 'g')", [(["a", "1"],), (["b", "2"],)]),
+]
+
+
+@pytest.mark.parametrize("sql, expected", CASES)
+def test_function(conn, sql, expected):
+    assert conn.execute(sql).fetchone() == expected
+
+
+@pytest.mark.parametrize("sql, expected", ROWS)
+def test_set_returning_function(conn, sql, expected):
+    assert conn.execute(sql).fetchall() == expected
+
+
+def test_result_columns_are_named_as_postgresql_names_them(conn):
+    cur = conn.execute("select json_agg(1), jsonb_typeof('1'), num_nulls(1), width_bucket(1, 0, 2, 2)")
+    assert [d.name for d in cur.description] == ["json_agg", "jsonb_typeof", "num_nulls", "width_bucket"]
