@@ -53,3 +53,12 @@ def test_set_returning_function(conn, sql, expected):
 def test_result_columns_are_named_as_postgresql_names_them(conn):
     cur = conn.execute("select json_agg(1), jsonb_typeof('1'), num_nulls(1), width_bucket(1, 0, 2, 2)")
     assert [d.name for d in cur.description] == ["json_agg", "jsonb_typeof", "num_nulls", "width_bucket"]
+
+
+def test_unquoted_names_fold_to_lower_case(conn):
+    conn.execute('drop table if exists "FoldMe"')
+    conn.execute('create table "FoldMe" ("Kept" int, Folded int)')
+    cur = conn.execute('select 1 as Total, "Kept", FOLDED, count(*) AS "Cnt" from "FoldMe" group by all')
+    assert [d.name for d in cur.description] == ["total", "Kept", "folded", "Cnt"]
+    assert conn.execute("select attname from pg_attribute where attrelid = '\"FoldMe\"'::regclass "
+                        "and attnum > 0 order by attnum").fetchall() == [("Kept",), ("folded",)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
 
@@ -88,6 +89,10 @@ def parse(stmt: StatementText) -> exp.Expression:
     if len(trees) != 1 or trees[0] is None:
         raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=stmt.offset + len(stmt.sql))
     tree = trees[0]
+    if not isinstance(tree, exp.Command):
+        # PostgreSQL folds unquoted names to lower case (`AS Total` names the column total);
+        # DuckDB would keep the case written
+        tree = normalize_identifiers(tree, dialect="postgres")
     if isinstance(tree, exp.Command):
         word = tree.this.upper() if isinstance(tree.this, str) else str(tree.this)
         raise PgError(FEATURE_NOT_SUPPORTED, f"{word} is not supported by redduck",
