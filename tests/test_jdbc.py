@@ -38,4 +38,4 @@ def test_pgjdbc(server, compiled, mode):
     lines = p.stdout.split()
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.splitlines() == ["ok prepared", "ok batch", "ok batch atomic", "ok select", "ok fetchsize", "ok copy",
-                                     "ok cancel", "ok errors", "ok metadata"], lines
+                                     "ok cancel", "ok errors", "ok metadata", "ok metadata more"], lines

@@ -114,6 +114,13 @@ TABLE_MACROS = {
                                             "true AS superuser, true AS trusted, false AS relocatable, "
                                             "'pg_catalog' AS schema, NULL::VARCHAR[] AS requires, "
                                             "'PL/pgSQL procedural language' AS comment"),
+    # SQL key words, as PostgreSQL's categories (pgjdbc's getSQLKeywords lists them)
+    "pg_get_keywords": ("", "SELECT keyword_name AS word, CASE keyword_category WHEN 'reserved' THEN 'R' "
+                            "WHEN 'unreserved' THEN 'U' WHEN 'column_name' THEN 'C' ELSE 'T' END AS catcode, "
+                            "true AS barelabel, CASE keyword_category WHEN 'reserved' THEN 'reserved' "
+                            "WHEN 'unreserved' THEN 'unreserved' WHEN 'column_name' THEN 'unreserved (cannot be "
+                            "function or type name)' ELSE 'reserved (can be function or type name)' END AS catdesc, "
+                            "'can be bare label' AS baredesc FROM duckdb_keywords()"),
     "pg_available_extensions": ("", "SELECT 'plpgsql' AS name, '1.0' AS default_version, "
                                     "'1.0' AS installed_version, 'PL/pgSQL procedural language' AS comment"),
 }

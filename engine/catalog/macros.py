@@ -77,8 +77,9 @@ _MACROS = {
     "set_config": ("n, v, is_local", "v"),
     # PostgreSQL's names for the built-in types, as \d and JDBC show them
     # arrays are their element's name and []: format_type(1015, 14) is 'character varying(10)[]'
-    "format_type": ("o, m", "CASE WHEN o IN (SELECT array_oid FROM redduck_pg.array_types) THEN "
-                            "redduck_format_scalar((SELECT elem_oid FROM redduck_pg.array_types WHERE array_oid = o), m) "
+    "format_type": ("o, m", "CASE WHEN TRY_CAST(o AS BIGINT) IN (SELECT array_oid FROM redduck_pg.array_types) THEN "
+                            "redduck_format_scalar((SELECT elem_oid FROM redduck_pg.array_types "
+                            "WHERE array_oid = TRY_CAST(o AS BIGINT)), m) "
                             "|| '[]' ELSE redduck_format_scalar(o, m) END"),
     # the OID PostgreSQL clients see for a DuckDB type's name (pg_typeof)
     "redduck_type_oid": ("t", oid_sql("t")),
@@ -448,7 +449,8 @@ def _pg_class_sql(con) -> str:
              "relkind": "'i'", "relam": "403::BIGINT", "relnatts": "len(constraint_column_indexes)::INTEGER",
              "relpersistence": "'p'", "relhasindex": "false", "relispartition": "false", "relchecks": "0",
              "relowner": "10::BIGINT", "reltablespace": "0::BIGINT", "reloftype": "0::BIGINT",
-             "relreplident": "'n'", "relrowsecurity": "false", "relhasrules": "false", "relhastriggers": "false"}
+             "relreplident": "'n'", "relrowsecurity": "false", "relhasrules": "false", "relhastriggers": "false",
+             "relpages": "1", "reltuples": "0"}   # as a new btree index (pgjdbc's getIndexInfo reads them)
     list_cols = {"reloptions", "relacl"}
 
     def typed(n: str, t: str) -> str:
@@ -462,6 +464,8 @@ def _pg_class_sql(con) -> str:
                 "coalesce(CAST(c.relreplident AS VARCHAR), 'd') AS relreplident",
                 # PostgreSQL's access methods: heap tables, btree indexes (DuckDB says 0 / its ART)
                 "CAST(CASE c.relkind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS INTEGER) AS relam",
+                f"CAST(CASE WHEN c.relkind = 'i' THEN 1 ELSE c.relpages END AS {typed('relpages', 'BIGINT')}) "
+                "AS relpages",
                 # psql looks for foreign keys only where a table "has triggers", as FKs do in PostgreSQL
                 "coalesce(c.relhastriggers, false) OR fk.fk_oid IS NOT NULL OR rf.ref_name IS NOT NULL "
                 "AS relhastriggers"]

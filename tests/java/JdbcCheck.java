@@ -186,6 +186,33 @@ public class JdbcCheck {
                 check(rs.next(), "getCatalogs");
             }
             System.out.println("ok metadata");
+            // the rest of DatabaseMetaData a BI tool calls, and typed setters and column types
+            check(md.getSQLKeywords().length() > 100, "getSQLKeywords");
+            try (ResultSet rs = md.getFunctions(null, "public", "%")) { while (rs.next()) { } }
+            try (ResultSet rs = md.getIndexInfo(null, "public", t + "_child", true, false)) {
+                check(rs.next() && rs.getString("INDEX_NAME").equals(t + "_child_pkey") && rs.getInt("PAGES") == 1,
+                      "getIndexInfo unique");
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t + "_typed");
+                s.execute("create table " + t + "_typed (id serial primary key, code varchar(12), born date)");
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into " + t + "_typed (code, born) values (?, ?)")) {
+                ps.setString(1, "x");
+                ps.setDate(2, Date.valueOf("2020-01-02"));   // sent as '2020-01-02 +00'
+                check(ps.executeUpdate() == 1, "setDate insert");
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select id, code, born from " + t + "_typed")) {
+                ResultSetMetaData rm = rs.getMetaData();
+                check(rm.isAutoIncrement(1) && rm.getColumnTypeName(2).equals("varchar") && rm.getPrecision(2) == 12,
+                      "typed columns " + rm.getColumnTypeName(2) + " " + rm.getPrecision(2));
+                check(rs.next() && rs.getDate(3).toString().equals("2020-01-02"), "setDate value");
+            }
+            try (ResultSet rs = md.getColumns(null, "public", t + "_typed", "code")) {
+                check(rs.next() && rs.getString("TYPE_NAME").equals("varchar") && rs.getInt("COLUMN_SIZE") == 12,
+                      "getColumns varchar(12)");
+            }
+            System.out.println("ok metadata more");
         }
     }
 }

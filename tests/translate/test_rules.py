@@ -26,6 +26,8 @@ CASES = [
     ("SELECT 'abc' SIMILAR TO 'a%'", "SELECT REGEXP_MATCHES('abc', '^(a.*)$') AS \"?column?\""),
     ("SELECT 1.50::numeric, '1e3'::numeric, 3::numeric", 'SELECT CAST(1.50 AS DECIMAL(3, 2)) AS "numeric", '
      'CAST(1000 AS DECIMAL(4, 0)) AS "numeric", CAST(3 AS DECIMAL(1, 0)) AS "numeric"'),
+    ("""SELECT '{a,"b,c",NULL}'::text[], '{}'::int[]""",
+     'SELECT CAST([\'a\', \'b,c\', NULL] AS TEXT[]) AS "text", CAST([] AS INT[]) AS "int4"'),
     ("SELECT 'abc'::varchar(2)", "SELECT CAST('ab' AS TEXT(2)) AS \"varchar\""),
     # json and pattern functions
     ("SELECT json_agg(x ORDER BY y) FROM t", 'SELECT TO_JSON(LIST(x ORDER BY y)) AS "json_agg" FROM t'),
@@ -108,7 +110,7 @@ def test_enum_column_against_a_string_compares_positions():
     assert sql == "SELECT n FROM em WHERE f > CAST('sad' AS ENUM('sad', 'ok', 'happy')) AND n > 'a'"
 
 
-_TYPES = {"i": "INTEGER", "big": "BIGINT", "n": "DECIMAL(10,2)", "d": "DOUBLE", "b": "BLOB", "s": "VARCHAR"}
+_TYPES = {"dt": "DATE", "i": "INTEGER", "big": "BIGINT", "n": "DECIMAL(10,2)", "d": "DOUBLE", "b": "BLOB", "s": "VARCHAR"}
 
 
 def _typed(sql: str) -> str:
@@ -126,6 +128,7 @@ def _typed(sql: str) -> str:
     ("SELECT sum(i) OVER (ORDER BY d) FROM t",
      'SELECT CAST(SUM(i) OVER (ORDER BY d) AS BIGINT) AS "sum" FROM t'),
     ("INSERT INTO t (s, b) VALUES ('\\x01', '\\x0aff')", "INSERT INTO t (s, b) VALUES ('\\x01', UNHEX('0aff'))"),
+    ("INSERT INTO t (s, dt) VALUES (('x'), ('2020-01-02 +00'))", "INSERT INTO t (s, dt) VALUES (('x'), ('2020-01-02'))"),
 ])
 def test_rules_that_read_column_types(sql, expected):
     assert _typed(sql) == expected

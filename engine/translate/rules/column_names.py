@@ -44,9 +44,12 @@ def pg_name(e: exp.Expression) -> str | None:
             return inner
         if isinstance(e.this, (exp.Column, exp.Dot)):
             return e.this.name
-        t = e.to.this.name if hasattr(e.to.this, "name") else str(e.to.this)
-        if isinstance(e.to, exp.DataType) and e.to.this == exp.DataType.Type.USERDEFINED:
-            t = e.to.args.get("kind") or e.to.sql()
+        to = e.to
+        if to.is_type(exp.DataType.Type.ARRAY) and to.expressions:   # '{1}'::int[] is named int4
+            to = to.expressions[0]
+        t = to.this.name if hasattr(to.this, "name") else str(to.this)
+        if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.USERDEFINED:
+            t = to.args.get("kind") or to.sql()
         return _TYPE_NAMES.get(str(t).upper(), str(t).lower())
     if isinstance(e, exp.Paren):
         return pg_name(e.this)

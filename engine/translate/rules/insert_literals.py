@@ -1,9 +1,12 @@
-"""Quoted literals inserted into a bytea column read as PostgreSQL's bytea input:
-`INSERT INTO t (b) VALUES ('\\x0102')` → `… VALUES (unhex('0102'))` (DuckDB would store the
-characters of the text: its own escapes, not PostgreSQL's hex form)."""
+"""Quoted literals inserted into a column read as PostgreSQL reads them for its type:
+`INSERT INTO t (b) VALUES ('\\x0102')` into bytea → `… VALUES (unhex('0102'))` (DuckDB would store
+the characters of the text: its own escapes, not PostgreSQL's hex form); '2020-01-02 +00' into
+a date (pgjdbc's setDate in simple mode) → '2020-01-02'."""
 from __future__ import annotations
 
 from sqlglot import exp
+
+from .typed_literals import ISO_DATE_THEN_MORE
 
 
 def _target(tree: exp.Insert) -> tuple[str | None, list | None]:
@@ -23,11 +26,17 @@ def insert_literals(tree: exp.Expression, ctx) -> exp.Expression:
     if table is None:
         return tree
     cols = cols or ctx.column_type(table, None, [table]) or []
-    blobs = {i for i, c in enumerate(cols) if (ctx.column_type(table, c, [table]) or "").upper() == "BLOB"}
-    if not blobs:
+    types = [(ctx.column_type(table, c, [table]) or "").upper() for c in cols]
+    if "BLOB" not in types and "DATE" not in types:
         return tree
     for row in tree.expression.expressions:
         for i, value in enumerate(row.expressions if isinstance(row, exp.Tuple) else []):
-            if i in blobs and isinstance(value, exp.Literal) and value.is_string and value.this.startswith("\\x"):
+            while isinstance(value, exp.Paren):   # pgjdbc's simple mode writes (('x'), ('…'))
+                value = value.this
+            if i >= len(types) or not (isinstance(value, exp.Literal) and value.is_string):
+                continue
+            if types[i] == "BLOB" and value.this.startswith("\\x"):
                 value.replace(exp.Anonymous(this="unhex", expressions=[exp.Literal.string(value.this[2:])]))
+            elif types[i] == "DATE" and (m := ISO_DATE_THEN_MORE.match(value.this)):
+                value.replace(exp.Literal.string(m.group(1)))
     return tree

@@ -1,15 +1,26 @@
 """Literals cast as PostgreSQL casts them: `'1e3'::numeric` is 1000 and `'1.50'::numeric` 1.50
 (a numeric keeps the scale written; DuckDB's bare DECIMAL is (18,3)); `3::numeric` stays a
 numeric (not the integer 3, which would make 1/3::numeric an integer division);
-`'abc'::varchar(2)` is 'ab' (an explicit cast truncates; DuckDB ignores the length)."""
+`'abc'::varchar(2)` is 'ab' (an explicit cast truncates; DuckDB ignores the length);
+`'{a,"b c",NULL}'::text[]` is the array PostgreSQL's text form spells (DuckDB reads '[…]');
+`'2020-01-02 +00'::date` (pgjdbc's setDate, inlined in simple mode) is the date: a date reads no
+time or zone."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
+from redduck.protocol import types as T
+from redduck.protocol.codecs.values import decode_array_text
+from redduck.protocol.errors import PgError
+
 _CHARACTER = (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR,
               exp.DataType.Type.NCHAR, exp.DataType.Type.BPCHAR)
+
+
+ISO_DATE_THEN_MORE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T]\S")
 
 
 def _numeric(text: str) -> exp.Expression | None:
@@ -42,6 +53,15 @@ def typed_literals(tree: exp.Expression, ctx) -> exp.Expression:
         lit, to = node.this, node.to
         if to.is_type(exp.DataType.Type.DECIMAL) and not to.expressions:
             return _numeric(lit.name) or node
+        if to.is_type(exp.DataType.Type.ARRAY) and lit.is_string and lit.name.strip().startswith("{"):
+            try:
+                items = decode_array_text(lit.name, T.TEXT)
+            except (PgError, IndexError):
+                return node   # DuckDB reports what it cannot read
+            return exp.Cast(this=exp.Array(expressions=[exp.null() if v is None else exp.Literal.string(v)
+                                                        for v in items]), to=to.copy())
+        if to.is_type(exp.DataType.Type.DATE) and lit.is_string and (m := ISO_DATE_THEN_MORE.match(lit.name)):
+            return exp.Cast(this=exp.Literal.string(m.group(1)), to=to.copy())
         n = _length(to)
         if n is not None and lit.is_string and len(lit.name) > n:
             return exp.Cast(this=exp.Literal.string(lit.name[:n]), to=to.copy())
