@@ -17,7 +17,8 @@ from redduck.protocol import types as T
 from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
                                      DUPLICATE_PREPARED_STATEMENT, IN_FAILED_SQL_TRANSACTION,
                                      INVALID_CURSOR_NAME, INVALID_SQL_STATEMENT_NAME,
-                                     NO_ACTIVE_SQL_TRANSACTION, SERIALIZATION_FAILURE, PgError)
+                                     NO_ACTIVE_SQL_TRANSACTION, READ_ONLY_SQL_TRANSACTION,
+                                     SERIALIZATION_FAILURE, PgError)
 
 from . import tags
 from .catalog import columns as declared_types
@@ -71,6 +72,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+# what a read-only transaction may not run (PostgreSQL's 25006)
+_WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.TruncateTable,
+           exp.Comment, exp.Grant)
+
+
 def result_column(name: str, duck_type: str, engine) -> Column:
     """A result column as PostgreSQL describes it; an enum column is of its enum type (its
     values travel as text, as PostgreSQL sends enum values)."""
@@ -102,6 +108,9 @@ class EngineSession:
         # the transaction up to the savepoint after a full rollback (see rollback_to_savepoint)
         self.tx_log: list = []          # (sql, params) of writes in the open transaction
         self.savepoints: list = []      # (name, len(tx_log) when it was set)
+        # settings changed inside the open transaction: name → (value before, SET LOCAL?); a
+        # rollback restores them all, a commit the LOCAL ones (PostgreSQL's SET is transactional)
+        self.tx_settings: dict = {}
         self.tx_unreplayable = ""       # why a replay is impossible (COPY in the transaction)
         self.translator = Translator()
         self._plans: dict = {}
@@ -209,7 +218,7 @@ class EngineSession:
             idx = param_index(node)
             if idx:
                 oid = oids[idx - 1] if idx <= len(oids) else T.TEXT
-                return exp.cast(exp.null(), sql_name_of(oid))
+                return exp.cast(exp.null(), exp.DataType.build(sql_name_of(oid), dialect="duckdb"))
             return node
 
         tree = tree.transform(typed_null)
@@ -282,6 +291,10 @@ class EngineSession:
     def _run_sql(self, plan: Plan, params: list) -> Result:
         tr = plan.translation
         self.authorize(plan)
+        if self._read_only() and isinstance(tr.tree, _WRITES):
+            self._mark_failed()
+            what = tags.tag_for(tr.tree, 0).split(" ")[0] if tags.is_dml(tr.tree) else tags.tag_for(tr.tree)
+            raise PgError(READ_ONLY_SQL_TRANSACTION, f"cannot execute {what} in a read-only transaction")
         if plan.constant is not None:  # constants only: the result never changes
             cols, rows = plan.constant
             return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
@@ -326,6 +339,11 @@ class EngineSession:
             raise self._fail(e, plan)
         finally:
             self.running = False
+
+    def _read_only(self) -> bool:
+        """BEGIN READ ONLY, SET TRANSACTION READ ONLY, or default_transaction_read_only outside one."""
+        explicit = self.tx != "I" and not self.implicit_tx
+        return self.settings["transaction_read_only" if explicit else "default_transaction_read_only"] == "on"
 
     def _table_exists_already(self, tree) -> bool:
         """CREATE TABLE IF NOT EXISTS of a table that exists changes nothing (not even its types)."""
@@ -467,7 +485,7 @@ class EngineSession:
             raise err from None
         self.tx = "I"
         self._end_transaction()
-        return Result(tag="ROLLBACK" if failed else "COMMIT")
+        return Result(tag="ROLLBACK" if failed else "COMMIT", parameter_status=self._restore_settings(failed))
 
     def rollback(self) -> Result:
         self.implicit_tx = False
@@ -476,7 +494,20 @@ class EngineSession:
                                                            "there is no transaction in progress",
                                                            severity="WARNING")])
         self._abandon_transaction()
-        return Result(tag="ROLLBACK")
+        return Result(tag="ROLLBACK", parameter_status=self._restore_settings(True))
+
+    def _restore_settings(self, everything: bool) -> dict:
+        """At the end of a transaction: undo its SET LOCALs (and, rolled back, all its SETs)."""
+        changed, self.tx_settings = self.tx_settings, {}
+        status = {}
+        for name, (before, local) in changed.items():
+            if everything or local:
+                change = self.settings.set(name, before, by_client=False)
+                if name == "search_path":
+                    self._apply_search_path(before)
+                if change.reported:
+                    status[change.name] = change.value
+        return status
 
     def savepoint(self, name: str) -> Result:
         if self.tx == "I":
@@ -576,8 +607,15 @@ class EngineSession:
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] == "'":
             value = value[1:-1]
+        canon = Settings.canonical(name)
+        if self.tx != "I" and not self.implicit_tx:
+            before, was_local = self.tx_settings.get(canon, (self.settings[canon], False))
+            self.tx_settings[canon] = (before, was_local or local)
+        elif local:   # outside a transaction SET LOCAL does nothing (PostgreSQL warns)
+            return Result(tag="SET", notices=[PgError("25P01", "SET LOCAL can only be used in transaction blocks",
+                                                      severity="WARNING")])
         change = self.settings.set(name, value)
-        if Settings.canonical(name) == "search_path":
+        if canon == "search_path":
             self._apply_search_path(value)
         return Result(tag="SET", parameter_status={change.name: change.value} if change.reported else {})
 

@@ -49,7 +49,9 @@ def typmod_of(duck_type: str) -> int:
 
 
 def sql_name_of(oid: int) -> str:
-    """The DuckDB type to CAST a parameter of this OID to."""
+    """The DuckDB type to CAST a parameter of this OID to (an array: its element's, as a list)."""
+    if oid in T.ELEMENT_OF_ARRAY:
+        return sql_name_of(T.ELEMENT_OF_ARRAY[oid]) + "[]"
     return {T.BOOL: "BOOLEAN", T.INT2: "SMALLINT", T.INT4: "INTEGER", T.INT8: "BIGINT",
             T.FLOAT4: "FLOAT", T.FLOAT8: "DOUBLE", T.NUMERIC: "DECIMAL(38,10)", T.DATE: "DATE",
             T.TIME: "TIME", T.TIMESTAMP: "TIMESTAMP", T.TIMESTAMPTZ: "TIMESTAMPTZ",

@@ -125,3 +125,27 @@ def test_array_columns_and_parameters(server):
         finally:
             await c.close()
     run(main())
+
+
+def test_enums_arrays_and_codecs(server):
+    """An untyped `= any($1)` takes an array of the column's type; enum columns are of their enum
+    type (asyncpg introspects it); set_type_codec finds json in pg_catalog."""
+    import json
+
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("drop table if exists ap_en")
+            await c.execute("drop type if exists ap_mood")
+            await c.execute("create type ap_mood as enum ('meh', 'yay')")
+            await c.execute("create table ap_en (id int, m ap_mood, j json)")
+            await c.execute("""insert into ap_en values (1, 'yay', '{"k": [1]}'), (2, 'meh', null)""")
+            assert [r["id"] for r in await c.fetch("select id from ap_en where id = any($1) order by id", [1, 2])] \
+                == [1, 2]
+            stmt = await c.prepare("select m from ap_en order by id")
+            assert stmt.get_attributes()[0].type.name == "ap_mood" and await stmt.fetchval() == "yay"
+            await c.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+            assert await c.fetchval("select j from ap_en where id = 1") == {"k": [1]}
+        finally:
+            await c.close()
+    run(main())

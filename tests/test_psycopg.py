@@ -339,3 +339,34 @@ def test_enum_order_against_string_literals(server):
         assert [r[0] for r in c.execute("select n from eo_t where f < 'ok' order by f")] == ["a"]
         with pytest.raises(pgerr.InvalidTextRepresentation):
             c.execute("select n from eo_t where f > 'nope'")
+
+
+def test_read_only_transactions_refuse_writes(conn):
+    conn.execute("create or replace table ro_t (a int)")
+    conn.execute("begin read only")
+    assert conn.execute("select count(*) from ro_t").fetchone() == (0,)
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="cannot execute INSERT in a read-only"):
+        conn.execute("insert into ro_t values (1)")
+    conn.execute("rollback")
+    conn.execute("set default_transaction_read_only = on")
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="CREATE TABLE"):
+        conn.execute("create table ro_t2 (a int)")
+    conn.execute("set default_transaction_read_only = off")
+    conn.execute("insert into ro_t values (1)")
+    assert conn.execute("select count(*) from ro_t").fetchone() == (1,)
+
+
+def test_set_is_transactional(conn):
+    conn.execute("set application_name = 'before'")
+    conn.execute("begin")
+    conn.execute("set local statement_timeout = '5s'")
+    conn.execute("set application_name = 'inside'")
+    assert conn.execute("show statement_timeout").fetchone() == ("5s",)
+    conn.execute("commit")   # SET LOCAL ends with its transaction; SET stays
+    assert conn.execute("show statement_timeout").fetchone() == ("0",)
+    assert conn.execute("show application_name").fetchone() == ("inside",)
+    conn.execute("begin")
+    conn.execute("set application_name = 'rolled back'")
+    conn.execute("rollback")
+    assert conn.execute("show application_name").fetchone() == ("inside",)
+    assert conn.info.parameter_status("application_name") == "inside"

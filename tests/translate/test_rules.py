@@ -28,6 +28,7 @@ CASES = [
      'CAST(1000 AS DECIMAL(4, 0)) AS "numeric", CAST(3 AS DECIMAL(1, 0)) AS "numeric"'),
     ("""SELECT '{a,"b,c",NULL}'::text[], '{}'::int[]""",
      'SELECT CAST([\'a\', \'b,c\', NULL] AS TEXT[]) AS "text", CAST([] AS INT[]) AS "int4"'),
+    ("CREATE TABLE t (a FLOAT(53), b FLOAT(10))", "CREATE TABLE t (a DOUBLE, b REAL)"),
     ("SELECT 'abc'::varchar(2)", "SELECT CAST('ab' AS TEXT(2)) AS \"varchar\""),
     # json and pattern functions
     ("SELECT json_agg(x ORDER BY y) FROM t", 'SELECT TO_JSON(LIST(x ORDER BY y)) AS "json_agg" FROM t'),
