@@ -160,6 +160,21 @@ class Engine:
             "declared", "SELECT attrelid, attnum, atttypid, atttypmod FROM redduck_pg.pg_attribute "
                         f"WHERE atttypid IN ({T.VARCHAR}, {T.BPCHAR})", keys=2).get((table_oid, attnum))
 
+    def constraint_of(self, schema: str | None, table: str, columns: list[str]) -> tuple[str, str] | None:
+        """(schema, name) of the primary key or unique constraint of `table` on `columns`."""
+        with self._lock:
+            rows = self._meta.execute(
+                "SELECT schema_name, constraint_type, table_name FROM duckdb_constraints() "
+                "WHERE database_name = current_database() AND lower(table_name) = ? AND (? IS NULL OR schema_name = ?) "
+                "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') "
+                "AND list_transform(constraint_column_names, lambda c: lower(c)) = ? "
+                "ORDER BY schema_name = 'public' DESC", [table.lower(), schema, schema, columns]).fetchall()
+        if not rows:
+            return None
+        schema_name, kind, tname = rows[0]
+        # the names catalog/macros.py gives them in pg_constraint
+        return schema_name, f"{tname}_pkey" if kind == "PRIMARY KEY" else f"{tname}_{'_'.join(columns)}_key"
+
     def checkpoint(self) -> None:
         try:
             self.db.execute("CHECKPOINT")

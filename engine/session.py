@@ -398,7 +398,24 @@ class EngineSession:
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
         err = from_duckdb(e)
         self._mark_failed()
+        if err.code == "23505" and plan is not None and plan.translation is not None:
+            self._name_unique_constraint(err, plan.translation.tree)
         return err
+
+    def _name_unique_constraint(self, err: PgError, tree) -> None:
+        """DuckDB's unique violations name the key's columns, not the constraint: name it as
+        PostgreSQL does ('duplicate key value violates unique constraint "t_pkey"')."""
+        import re
+        target = tree.this.this if isinstance(getattr(tree, "this", None), exp.Schema) else getattr(tree, "this", None)
+        m = re.match(r"Key \((.*)\)=", err.detail or "")
+        if not isinstance(target, exp.Table) or not m:
+            return
+        columns = [c.strip().strip('"').lower() for c in m.group(1).split(",")]
+        table = self.engine.constraint_of(target.db or None, target.name, columns)
+        if table:
+            schema, name = table
+            err.message = f'duplicate key value violates unique constraint "{name}"'
+            err.schema_name, err.table_name, err.constraint_name = schema, target.name.lower(), name
 
     def _mark_failed(self) -> None:
         if self.tx == "T":

@@ -70,6 +70,10 @@ class PgError(Exception):
     hint: str | None = None
     position: int = 0
     severity: str = "ERROR"
+    schema_name: str | None = None
+    table_name: str | None = None
+    column_name: str | None = None
+    constraint_name: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

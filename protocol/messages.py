@@ -525,7 +525,9 @@ class CopyOutResponse(CopyInResponse):
 
 
 _FIELD_CODES = {"severity": b"S", "severity_nonlocalized": b"V", "code": b"C", "message": b"M",
-                "detail": b"D", "hint": b"H", "position": b"P"}
+                "detail": b"D", "hint": b"H", "position": b"P", "schema_name": b"s", "table_name": b"t",
+                "column_name": b"c", "constraint_name": b"n"}
+_NAME_FIELDS = ("schema_name", "table_name", "column_name", "constraint_name")   # optional, in this order
 _CODE_FIELDS = {v: k for k, v in _FIELD_CODES.items()}
 
 
@@ -538,6 +540,11 @@ class ErrorResponse(Message):
     detail: str | None = None
     hint: str | None = None
     position: int = 0
+    # the object an integrity error is about (psycopg's diag.constraint_name …)
+    schema_name: str | None = None
+    table_name: str | None = None
+    column_name: str | None = None
+    constraint_name: str | None = None
 
     def body(self) -> bytes:
         out = [b"S" + cstr(self.severity), b"V" + cstr(self.severity), b"C" + cstr(self.code),
@@ -548,6 +555,9 @@ class ErrorResponse(Message):
             out.append(b"H" + cstr(self.hint))
         if self.position:
             out.append(b"P" + cstr(str(self.position)))
+        for name in _NAME_FIELDS:
+            if getattr(self, name):
+                out.append(_FIELD_CODES[name] + cstr(getattr(self, name)))
         out.append(b"\0")
         return b"".join(out)
 
@@ -570,7 +580,8 @@ class ErrorResponse(Message):
 
     @classmethod
     def from_error(cls, err) -> "ErrorResponse":
-        return cls(err.severity, err.code, err.message, err.detail, err.hint, err.position)
+        return cls(err.severity, err.code, err.message, err.detail, err.hint, err.position,
+                   *(getattr(err, n, None) for n in _NAME_FIELDS))
 
 
 @dataclass(frozen=True)

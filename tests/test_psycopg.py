@@ -196,10 +196,18 @@ def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
 def test_constraint_errors(conn):
     conn.execute("create table uq(a int primary key, b int not null)")
     conn.execute("insert into uq values (1, 1)")
-    with pytest.raises(pgerr.UniqueViolation):
+    with pytest.raises(pgerr.UniqueViolation, match='violates unique constraint "uq_pkey"') as e:
         conn.execute("insert into uq values (1, 2)")
+    assert (e.value.diag.constraint_name, e.value.diag.table_name, e.value.diag.schema_name) == \
+        ("uq_pkey", "uq", "public")
+    assert e.value.diag.message_detail == "Key (a)=(1) already exists."
     with pytest.raises(pgerr.NotNullViolation):
         conn.execute("insert into uq values (2, null)")
+    conn.execute("create or replace table uq2 (a int, b text unique)")
+    conn.execute("insert into uq2 values (1, 'x')")
+    with pytest.raises(pgerr.UniqueViolation) as e:
+        conn.execute("insert into uq2 values (2, 'x')")
+    assert e.value.diag.constraint_name == "uq2_b_key"
 
 
 def test_cancel_interrupts_running_statement(server):

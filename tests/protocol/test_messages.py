@@ -43,7 +43,7 @@ backend = st.one_of(
     st.builds(M.CopyOutResponse, i16, st.lists(i16, max_size=5).map(tuple)),
     st.builds(M.ErrorResponse, st.sampled_from(["ERROR", "FATAL"]), st.sampled_from(["42601", "XX000"]),
               text.filter(bool), st.one_of(st.none(), text.filter(bool)), st.one_of(st.none(), text.filter(bool)),
-              st.integers(0, 10000)),
+              st.integers(0, 10000), *[st.one_of(st.none(), text.filter(bool))] * 4),
     st.builds(M.NoticeResponse, st.just("NOTICE"), st.just("00000"), text.filter(bool)),
 )
 
