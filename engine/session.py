@@ -334,7 +334,8 @@ class EngineSession:
                 self.engine.bump_catalog()
                 if isinstance(tr.tree, (exp.Create, exp.Drop)):
                     self.engine.authorizer.record_created(self.user, tr.tree, self.search_path())
-            return Result(tag=tags.tag_for(tr.tree, count))
+            return Result(tag=tags.tag_for(tr.tree, count),
+                          notices=[PgError("01000", w, severity="WARNING") for w in tr.duck.meta.get("warnings", ())])
         except duckdb.Error as e:
             raise self._fail(e, plan)
         finally:

@@ -2,6 +2,7 @@
 server and psycopg. Each expected value is what PostgreSQL 15 returns for the same query."""
 from decimal import Decimal
 
+import psycopg
 import pytest
 
 CASES = [
@@ -62,3 +63,32 @@ def test_unquoted_names_fold_to_lower_case(conn):
     assert [d.name for d in cur.description] == ["total", "Kept", "folded", "Cnt"]
     assert conn.execute("select attname from pg_attribute where attrelid = '\"FoldMe\"'::regclass "
                         "and attnum > 0 order by attnum").fetchall() == [("Kept",), ("folded",)]
+
+
+def test_ddl_forms_postgresql_takes(conn):
+    conn.execute("drop table if exists ddl_kid")
+    conn.execute("drop table if exists ddl_a, ddl_like, ddl_gen, ddl_nodata")
+    conn.execute("create table ddl_a (id serial primary key, name text, created timestamp default now())")
+    conn.execute("insert into ddl_a (name) values ('x'), ('y')")
+    conn.execute("create table ddl_like (like ddl_a)")
+    assert [d.name for d in conn.execute("select * from ddl_like").description] == ["id", "name", "created"]
+    assert conn.execute("create table ddl_nodata as select * from ddl_a with no data").statusmessage.startswith(
+        ("CREATE TABLE AS", "SELECT"))
+    assert conn.execute("select count(*) from ddl_nodata").fetchone() == (0,)
+    conn.execute("create table ddl_gen (a int, b int generated always as (a * 2) stored)")
+    conn.execute("insert into ddl_gen (a) values (3)")
+    assert conn.execute("select b from ddl_gen").fetchone() == (6,)
+    conn.execute("create index ddl_a_name on ddl_a using btree (name)")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="gin"):
+        conn.execute("create index ddl_a_gin on ddl_a using gin (name)")
+    conn.execute("create sequence ddl_seq increment by 5 start with 100 no maxvalue cache 1")
+    assert conn.execute("select nextval('ddl_seq'), nextval('ddl_seq')").fetchone() == (100, 105)
+    notices = []
+    conn.add_notice_handler(lambda d: notices.append((d.severity, d.message_primary)))
+    conn.execute("create table ddl_kid (id int, a_id int references ddl_a (id) on delete cascade)")
+    assert notices and notices[0][0] == "WARNING" and "ON DELETE CASCADE" in notices[0][1]
+    conn.execute("truncate ddl_gen restart identity cascade")
+    assert conn.execute("select count(*) from ddl_gen").fetchone() == (0,)
+    conn.execute("drop table ddl_kid, ddl_like, ddl_gen cascade")
+    assert conn.execute("select count(*) from pg_class where relname in ('ddl_kid', 'ddl_like', 'ddl_gen')"
+                        ).fetchone() == (0,)

@@ -14,6 +14,7 @@ from .json_operators import json_operators
 from .operators import pg_operators
 from .pattern_functions import pattern_functions
 from .pg_functions import pg_functions
+from .pg_ddl import pg_ddl
 from .pg_sql import pg_sql
 from .pg_types import pg_types
 from .privilege_functions import privilege_functions
@@ -26,4 +27,4 @@ from .session_functions import session_functions
 from .session_views import session_views
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, pg_types, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]
+RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]
