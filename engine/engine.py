@@ -122,7 +122,8 @@ class Engine:
             return hit
         with self._lock:
             rows = self._meta.execute(
-                "SELECT table_oid, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                "SELECT redduck_pg.stable_oid('r', schema_name, table_name), column_name FROM duckdb_columns() "
+                "WHERE database_name = current_database() "
                 "AND lower(table_name) = ? AND (? IS NULL OR schema_name = ?) "
                 "ORDER BY schema_name = 'public' DESC, schema_name, column_index", [table.lower(), schema, schema]).fetchall()
         result = None
@@ -151,7 +152,8 @@ class Engine:
         """The OID of the enum type a DuckDB ENUM('a', 'b') result column is of."""
         return self._catalog_lookup(
             "enums", "SELECT 'ENUM(' || array_to_string(list_transform(labels, lambda l: chr(39) || "
-                     "replace(l, chr(39), chr(39) || chr(39)) || chr(39)), ', ') || ')', min(type_oid) "
+                     "replace(l, chr(39), chr(39) || chr(39)) || chr(39)), ', ') || ')', "
+                     "min(redduck_pg.stable_oid('t', schema_name, type_name)) "
                      "FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal GROUP BY ALL").get(duck_type)
 
     def declared_type(self, table_oid: int, attnum: int) -> tuple[int, int] | None:

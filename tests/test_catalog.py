@@ -208,3 +208,43 @@ def test_every_psql_describe_command_runs(server):
     assert "price|double precision|yes|price" in idx
     sv = psql(server, "-c", "\\sv cat_view").stdout
     assert "CREATE OR REPLACE VIEW public.cat_view AS" in sv and "cat_items" in sv
+
+
+def _oids(c):
+    return dict(c.execute(
+        "select 'class:' || relname, oid from pg_class where relnamespace = 'public'::regnamespace "
+        "union all select 'type:' || typname, oid from pg_type where typname = 'stab_mood' "
+        "union all select 'con:' || conname, oid from pg_constraint where conname like 'stab%' "
+        "union all select 'nsp:' || nspname, oid from pg_namespace").fetchall())
+
+
+def test_oids_stay_the_same_across_restarts_and_new_objects(fresh_server):
+    """DuckDB renumbers its catalog at every start (and by name order): the OIDs clients see
+    are the stable ones of each object, as PostgreSQL keeps them; public is 2200."""
+    fresh_server.start()
+    with psycopg.connect(fresh_server.dsn(), autocommit=True) as c:
+        c.execute("create type stab_mood as enum ('a', 'b')")
+        c.execute("create table stab_b (id int primary key, m stab_mood)")
+        c.execute("create table stab_c (id int references stab_b (id), v text unique)")
+        c.execute("create index stab_c_v on stab_c (v)")
+        before = _oids(c)
+    fresh_server.stop()
+    fresh_server.start()
+    with psycopg.connect(fresh_server.dsn(), autocommit=True) as c:
+        c.execute("create table stab_a (x int)")   # sorts first: DuckDB would renumber the rest
+        after = _oids(c)
+        assert {k: v for k, v in after.items() if k in before} == before
+        assert after["nsp:public"] == 2200 and after["nsp:pg_catalog"] == 11
+        assert len(set(after.values())) == len(after)
+        stab_b = after["class:stab_b"]
+        assert c.execute("select 'stab_b'::regclass::oid").fetchone()[0] == stab_b
+        assert c.execute("select count(*) from pg_attribute where attrelid = %s and attnum > 0", [stab_b]
+                         ).fetchone()[0] == 2
+        assert c.execute("select confrelid from pg_constraint where conname = 'stab_c_id_fkey'").fetchone()[0] == stab_b
+        assert c.execute("select indrelid from pg_index where indexrelid = %s", [after["class:stab_c_v"]]
+                         ).fetchone()[0] == after["class:stab_c"]
+        assert c.execute("select atttypid from pg_attribute where attrelid = %s and attname = 'm'", [stab_b]
+                         ).fetchone()[0] == after["type:stab_mood"]
+        assert c.execute("select enumtypid from pg_enum where enumlabel = 'b'").fetchone()[0] == after["type:stab_mood"]
+        cur = c.execute("select id, m from stab_b")   # RowDescription names the table by the same OID
+        assert (cur.pgresult.ftable(0), cur.pgresult.ftablecol(1)) == (stab_b, 2)

@@ -13,6 +13,7 @@ from sqlglot import exp
 from redduck.protocol import types as T
 
 from .. import types as duck_types
+from .oids import relation, stable
 
 TABLE = "redduck_pg.declared_types"
 DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (schema_name VARCHAR NOT NULL, table_name VARCHAR NOT NULL, "
@@ -136,7 +137,8 @@ def attribute_sql() -> str:
     aligns = {T.BOOL: "'c'", T.CHAR: "'c'", T.INT2: "'s'", T.INT8: "'d'", T.FLOAT8: "'d'", T.TIMESTAMP: "'d'",
               T.TIMESTAMPTZ: "'d'", T.TIME: "'d'", T.INTERVAL: "'d'", T.UUID: "'c'"}
     return (
-        "SELECT c.table_oid::UINTEGER AS attrelid, c.column_name AS attname, rd_o.oid::UINTEGER AS atttypid, "
+        f"SELECT {relation('c.database_name', 'c.schema_name', 'c.table_name')} AS attrelid, "
+        "c.column_name AS attname, rd_o.oid::UINTEGER AS atttypid, "
         f"-1 AS attstattarget, CAST({length} AS SMALLINT) AS attlen, CAST(c.column_index AS INTEGER) AS attnum, "
         "CAST(CASE WHEN rd_o.oid IN (SELECT array_oid FROM redduck_pg.array_types) THEN 1 ELSE 0 END AS INTEGER) "
         "AS attndims, -1 AS attcacheoff, "
@@ -171,7 +173,8 @@ def attributes_with_indexes_sql() -> str:
 def enum_columns_sql() -> str:
     """The enum type of each enum column. DuckDB's pg_attribute gives every enum one id, and a
     column only knows the labels, which name the type."""
-    return ("SELECT c.table_oid, c.schema_name, c.table_name, c.column_index, min(t.type_oid) AS type_oid, "
+    return ("SELECT c.table_oid, c.schema_name, c.table_name, c.column_index, "
+            f"min({stable('t', 't.schema_name', 't.type_name')}) AS type_oid, "
             "min(t.type_name) AS type_name FROM duckdb_columns() c "
             "JOIN duckdb_types() t ON t.logical_type = 'ENUM' AND NOT t.internal AND c.data_type = 'ENUM(' || "
             "array_to_string(list_transform(t.labels, lambda l: chr(39) || replace(l, chr(39), chr(39) || chr(39)) "
@@ -210,6 +213,8 @@ def pg_default_sql(expr: str) -> str:
 
 def attrdef_sql() -> str:
     """pg_attrdef with an OID of its own per default (DuckDB's repeats the column number)."""
-    return ("SELECT (table_oid * 1000 + column_index)::UINTEGER AS oid, table_oid::UINTEGER AS adrelid, "
+    default = stable("d", "schema_name", "table_name || '.' || column_name")
+    return (f"SELECT {default} AS oid, "
+            f"{relation('database_name', 'schema_name', 'table_name')} AS adrelid, "
             f"column_index::SMALLINT AS adnum, {pg_default_sql('column_default')} AS adbin "
             "FROM duckdb_columns() WHERE column_default IS NOT NULL")

@@ -8,10 +8,13 @@ from __future__ import annotations
 import duckdb
 
 from .columns import oid_sql
+from .oids import MACRO as STABLE_OID_MACRO
+from .oids import namespace, relation, schema_of, stable
 
 _VIEWDEF = ("(SELECT ' ' || regexp_extract(rd_v.sql, "
             "'(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMP\\w*\\s+)?VIEW\\s+.+?\\s+AS\\s+(.*)$', 1) "
-            "FROM duckdb_views() rd_v WHERE rd_v.view_oid = o)")
+            "FROM duckdb_views() rd_v WHERE redduck_pg.stable_oid('r', rd_v.schema_name, rd_v.view_name) = o "
+            "AND rd_v.database_name = current_database())")
 
 _DESCRIPTION = ("(SELECT rd_d.description FROM redduck_pg.pg_description rd_d "
                 "WHERE rd_d.objoid = o AND rd_d.objsubid = {sub} LIMIT 1)")
@@ -20,6 +23,7 @@ _INDEXDEF = "(SELECT rd_i.def FROM redduck_pg.pg_indexdef rd_i WHERE rd_i.oid = 
 
 # name → macro body (parameters, expression)
 _MACROS = {
+    "stable_oid": STABLE_OID_MACRO,
     "redduck_type_alias": ("n", "CASE n WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' "
                                 "WHEN 'smallint' THEN 'int2' WHEN 'boolean' THEN 'bool' WHEN 'real' THEN 'float4' "
                                 "WHEN 'double precision' THEN 'float8' WHEN 'character varying' THEN 'varchar' "
@@ -48,25 +52,23 @@ _MACROS = {
                             "WHEN 'pg_collation' THEN 3456 "
                             "WHEN 'pg_enum' THEN 3501 "
                             "WHEN 'pg_inherits' THEN 2611 "
-                            "END, (SELECT rd_c.oid FROM pg_catalog.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
-                            "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.relname = string_split(replace(name, '\"', ''), '.')[-1] "
-                            "AND rd_n.nspname NOT IN ('redduck_pg', 'redduck_auth') "
+                            "END, (SELECT rd_c.oid FROM redduck_pg.relations rd_c "
+                            "WHERE rd_c.relname = string_split(replace(name, '\"', ''), '.')[-1] "
                             "AND (len(string_split(name, '.')) = 1 "
-                            "OR rd_n.nspname = string_split(replace(name, '\"', ''), '.')[1]) "
-                            "ORDER BY rd_n.nspname = 'main', rd_n.nspname LIMIT 1))"),
+                            "OR rd_c.nspname = string_split(replace(name, '\"', ''), '.')[1]) "
+                            "ORDER BY rd_c.nspname = 'main', rd_c.nspname LIMIT 1))"),
     "to_regtype": ("name", "(SELECT rd_t.oid FROM redduck_pg.pg_type rd_t WHERE rd_t.typname = "
                            "redduck_type_alias(lower(regexp_replace(name, '^pg_catalog\\.', ''))) "
                            "ORDER BY rd_t.oid LIMIT 1)"),
-    "to_regnamespace": ("name", "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = name LIMIT 1)"),
+    "to_regnamespace": ("name", "(SELECT oid FROM redduck_pg.pg_namespace WHERE nspname = name LIMIT 1)"),
     "to_regproc": ("name", "(SELECT oid FROM pg_catalog.pg_proc WHERE proname = name LIMIT 1)"),
     # PostgreSQL's internal functions (array_in …) are not in DuckDB's pg_proc: no match, not an error
     "redduck_regproc": ("name", "coalesce(to_regproc(name), 0)"),
     # regtype's output is format_type's name: 'int4'::regtype::text is 'integer'
     "redduck_regtype_name": ("o", "CASE WHEN o = 0 THEN '-' WHEN EXISTS (SELECT 1 FROM redduck_pg.pg_type WHERE oid = o) "
                                   "THEN format_type(o, NULL) ELSE o::VARCHAR END"),
-    "redduck_table_is_visible": ("o", "coalesce((SELECT rd_n.nspname IN ('public', 'main', 'pg_catalog') "
-                                      "FROM redduck_pg.pg_class rd_c JOIN pg_catalog.pg_namespace rd_n "
-                                      "ON rd_n.oid = rd_c.relnamespace WHERE rd_c.oid = o LIMIT 1), false)"),
+    "redduck_table_is_visible": ("o", "coalesce((SELECT rd_c.nspname IN ('public', 'main', 'pg_catalog') "
+                                      "FROM redduck_pg.relations rd_c WHERE rd_c.oid = o LIMIT 1), false)"),
     "redduck_function_is_visible": ("o", "coalesce((SELECT rd_f.schema_name IN ('public', 'main') AND "
                                          "rd_f.database_name = current_database() FROM duckdb_functions() rd_f "
                                          "WHERE rd_f.function_oid = o LIMIT 1), false)"),
@@ -141,7 +143,7 @@ _MACROS = {
     # (o, n, pretty) with n > 0: the n-th key column's name, as pgjdbc's getIndexInfo asks
     "pg_get_indexdef": ("o", _INDEXDEF + ", (o, col, pretty) AS CASE WHEN col = 0 THEN " + _INDEXDEF + " "
                              "ELSE (SELECT rd_a.attname FROM redduck_pg.pg_index rd_x "
-                             "JOIN pg_catalog.pg_attribute rd_a ON rd_a.attrelid = rd_x.indrelid "
+                             "JOIN redduck_pg.pg_attribute rd_a ON rd_a.attrelid = rd_x.indrelid "
                              "AND rd_a.attnum = rd_x.indkey[col] WHERE rd_x.indexrelid = o LIMIT 1) END"),
     "pg_total_relation_size": ("o", "0::BIGINT"),
     "pg_relation_size": ("o", "0::BIGINT"),
@@ -163,8 +165,8 @@ for _kind, _what in {"regclass": "relation", "regtype": "type", "regnamespace": 
                                            f"ELSE coalesce(to_{_kind}(name), error('{_what} \"' || name || "
                                            f"'\" does not exist')) END")
 # an OID read as reg*::text → the name (0 is '-', an unknown OID its digits), as PostgreSQL prints them
-for _kind, (_col, _table) in {"regclass": ("relname", "pg_catalog.pg_class"),
-                              "regnamespace": ("nspname", "pg_catalog.pg_namespace"),
+for _kind, (_col, _table) in {"regclass": ("relname", "redduck_pg.relations"),
+                              "regnamespace": ("nspname", "redduck_pg.pg_namespace"),
                               "regproc": ("proname", "pg_catalog.pg_proc")}.items():
     _MACROS[f"redduck_{_kind}_name"] = ("o", f"CASE WHEN o = 0 THEN '-' ELSE coalesce((SELECT {_col} FROM {_table} "
                                              f"WHERE oid = o LIMIT 1), o::VARCHAR) END")
@@ -221,7 +223,7 @@ VIEWS = {
     # present and empty, as on a PostgreSQL database that uses none of them
     # redduck's own schemas (this catalog, the role store) are not the database's: hidden
     # DuckDB's `main` is not PostgreSQL's: shown only while something lives there
-    "pg_namespace": "SELECT oid::UINTEGER AS oid, nspname, 10::UINTEGER AS nspowner, nspacl "
+    "pg_namespace": "SELECT redduck_pg.stable_oid('n', NULL, nspname) AS oid, nspname, 10::UINTEGER AS nspowner, nspacl "
                     "FROM pg_catalog.pg_namespace WHERE nspname NOT IN ('redduck_pg', 'redduck_auth') "
                     "AND (nspname <> 'main' OR EXISTS (SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' "
                     "AND database_name = current_database() UNION ALL SELECT 1 FROM duckdb_views() "
@@ -295,16 +297,17 @@ VIEWS = {
              "(2742::BIGINT, 'gin', 333::BIGINT, 'i'), (4000::BIGINT, 'spgist', 334::BIGINT, 'i'), "
              "(3580::BIGINT, 'brin', 335::BIGINT, 'i')) AS am(oid, amname, amhandler, amtype)",
     # COMMENT ON table / view / column, as PostgreSQL keeps them
-    "pg_description": "SELECT table_oid AS objoid, 1259::BIGINT AS classoid, 0 AS objsubid, comment AS description "
+    "pg_description": f"SELECT {relation('database_name', 'schema_name', 'table_name')} AS objoid, "
+                      "1259::BIGINT AS classoid, 0 AS objsubid, comment AS description "
                       "FROM duckdb_tables() WHERE comment IS NOT NULL AND comment <> '' UNION ALL "
-                      "SELECT view_oid, 1259::BIGINT, 0, comment FROM duckdb_views() WHERE comment IS NOT NULL "
-                      "AND comment <> '' UNION ALL SELECT table_oid, 1259::BIGINT, (column_index)::INTEGER, comment "
-                      "FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> '' "
+                      f"SELECT {relation('database_name', 'schema_name', 'view_name')}, 1259::BIGINT, 0, comment "
+                      "FROM duckdb_views() WHERE comment IS NOT NULL AND comment <> '' UNION ALL "
+                      f"SELECT {relation('database_name', 'schema_name', 'table_name')}, 1259::BIGINT, "
+                      "(column_index)::INTEGER, comment FROM duckdb_columns() WHERE comment IS NOT NULL AND comment <> '' "
                       # PostgreSQL's own: plpgsql (the language and its extension), the public schema
                       "UNION ALL SELECT 13576, 2612, 0, 'PL/pgSQL procedural language' "
                       "UNION ALL SELECT 13000, 3079, 0, 'PL/pgSQL procedural language' "
-                      "UNION ALL SELECT oid, 2615, 0, 'standard public schema' FROM pg_catalog.pg_namespace "
-                      "WHERE nspname = 'public'",
+                      "UNION ALL SELECT 2200, 2615, 0, 'standard public schema'",
     "pg_matviews": "SELECT NULL::VARCHAR AS schemaname, NULL::VARCHAR AS matviewname, NULL::VARCHAR AS matviewowner, "
                    "NULL::VARCHAR AS tablespace, NULL::BOOLEAN AS hasindexes, NULL::BOOLEAN AS ispopulated, "
                    "NULL::VARCHAR AS definition WHERE false",
@@ -313,7 +316,8 @@ VIEWS = {
                  "(SELECT rolname FROM redduck_auth.roles WHERE oid = 10)) AS tableowner) FROM pg_catalog.pg_tables "
                  "WHERE schemaname NOT IN ('redduck_pg', 'redduck_auth')",
     # statistics PostgreSQL keeps and DuckDB does not: zeros, and DuckDB's row estimate
-    "pg_stat_user_tables": "SELECT table_oid::UINTEGER AS relid, schema_name AS schemaname, table_name AS relname, "
+    "pg_stat_user_tables": f"SELECT {relation('database_name', 'schema_name', 'table_name')} AS relid, "
+                           "schema_name AS schemaname, table_name AS relname, "
                            "0::BIGINT AS seq_scan, 0::BIGINT AS seq_tup_read, 0::BIGINT AS idx_scan, "
                            "0::BIGINT AS idx_tup_fetch, 0::BIGINT AS n_tup_ins, 0::BIGINT AS n_tup_upd, "
                            "0::BIGINT AS n_tup_del, 0::BIGINT AS n_tup_hot_upd, estimated_size::BIGINT AS n_live_tup, "
@@ -336,19 +340,24 @@ VIEWS = {
 }
 
 
+def _constraint_name(p: str = "") -> str:
+    """PostgreSQL's names for constraints: t_pkey, t_col_key, t_col_fkey, t_col_check (`p`: a
+    table alias and dot, where the row's columns need one)."""
+    cols = f"array_to_string({p}constraint_column_names, '_')"
+    return (f"CASE {p}constraint_type WHEN 'PRIMARY KEY' THEN {p}table_name || '_pkey' "
+            f"WHEN 'UNIQUE' THEN {p}table_name || '_' || {cols} || '_key' "
+            f"WHEN 'FOREIGN KEY' THEN {p}table_name || '_' || {cols} || '_fkey' "
+            f"ELSE {p}table_name || '_' || {cols} || '_check' END")
+
+
+_CONSTRAINT_NAME = _constraint_name()
+
 # Primary keys and unique constraints are indexes in PostgreSQL's catalog (pg_index rows
-# with pg_class rows of relkind 'i'); DuckDB lists only CREATE INDEX ones. Their OIDs are
-# derived from the table's: table_oid * 1000 + 500 + the constraint's index.
-_CONSTRAINT_INDEX_OID = "(table_oid * 1000 + 500 + constraint_index)"
+# with pg_class rows of relkind 'i'); DuckDB lists only CREATE INDEX ones. Their OID is the
+# stable one of their name, as any relation's (catalog/oids.py)
+_CONSTRAINT_INDEX_OID = stable("r", "schema_name", _CONSTRAINT_NAME)
 _CONSTRAINT_INDEXES = ("FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') "
                        "AND database_name = current_database()")
-
-
-# PostgreSQL's names for constraints: t_pkey, t_col_key, t_col_fkey, t_col_check
-_CONSTRAINT_NAME = ("CASE constraint_type WHEN 'PRIMARY KEY' THEN table_name || '_pkey' "
-                    "WHEN 'UNIQUE' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_key' "
-                    "WHEN 'FOREIGN KEY' THEN table_name || '_' || array_to_string(constraint_column_names, '_') "
-                    "|| '_fkey' ELSE table_name || '_' || array_to_string(constraint_column_names, '_') || '_check' END")
 
 
 def _quoted_list(lst: str) -> str:
@@ -378,20 +387,23 @@ refcols AS (
     JOIN duckdb_columns() col ON col.table_oid = r.ref_oid AND col.column_name = u.name
     GROUP BY ALL),
 refidx AS (  -- a foreign key's conindid is the referenced key's index, as PostgreSQL has it
-    SELECT r.table_oid, r.constraint_index, min(k.table_oid * 1000 + 500 + k.constraint_index) AS idx
+    SELECT r.table_oid, r.constraint_index, min({stable("r", "k.schema_name", _constraint_name("k."))}) AS idx
     FROM ref r JOIN c USING (table_oid, constraint_index)
     JOIN duckdb_constraints() k ON k.table_oid = r.ref_oid AND k.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
         AND k.constraint_column_names = c.referenced_column_names
     GROUP BY ALL)
-SELECT (c.table_oid * 1000 + 250 + c.constraint_index)::UINTEGER AS oid, {_CONSTRAINT_NAME} AS conname,
-       c.schema_oid::UINTEGER AS connamespace,
+SELECT {stable("c", "c.schema_name", _CONSTRAINT_NAME)} AS oid, {_CONSTRAINT_NAME} AS conname,
+       {namespace("c.schema_name")} AS connamespace,
        CASE c.constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f'
             ELSE 'c' END AS contype,
-       false AS condeferrable, false AS condeferred, true AS convalidated, c.table_oid::UINTEGER AS conrelid,
+       false AS condeferrable, false AS condeferred, true AS convalidated,
+       {stable("r", "c.schema_name", "c.table_name")} AS conrelid,
        0::UINTEGER AS contypid,
-       (CASE WHEN c.constraint_type IN ('PRIMARY KEY', 'UNIQUE') THEN c.table_oid * 1000 + 500 + c.constraint_index
+       (CASE WHEN c.constraint_type IN ('PRIMARY KEY', 'UNIQUE') THEN {stable("r", "c.schema_name", _CONSTRAINT_NAME)}
             ELSE coalesce(refidx.idx, 0) END)::UINTEGER AS conindid,
-       0::UINTEGER AS conparentid, coalesce(ref.ref_oid, 0)::UINTEGER AS confrelid,
+       0::UINTEGER AS conparentid,
+       (CASE WHEN ref.ref_oid IS NULL THEN 0 ELSE {stable("r", "ref.ref_schema", "string_split(c.referenced_table, '.')[-1]")}
+            END)::UINTEGER AS confrelid,
        CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confupdtype,
        CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 'a' ELSE ' ' END AS confdeltype,
        CASE WHEN c.constraint_type = 'FOREIGN KEY' THEN 's' ELSE ' ' END AS confmatchtype,
@@ -428,10 +440,14 @@ def _pg_index_sql() -> str:
             f"coalesce(i.indclass, {zeros}::BIGINT[]) AS indclass, "
             f"coalesce(i.indoption, {zeros}::INTEGER[]) AS indoption, "
             f"coalesce(i.indcollation, {zeros}::BIGINT[]) AS indcollation, "
-            "CASE WHEN dk.keys IS NOT NULL THEN NULL ELSE i.indexprs END AS indexprs), "
+            "CASE WHEN dk.keys IS NOT NULL THEN NULL ELSE i.indexprs END AS indexprs, "
+            f"{relation('di.database_name', 'di.schema_name', 'di.index_name')} AS indexrelid, "
+            f"{relation('di.database_name', 'di.schema_name', 'di.table_name')} AS indrelid), "
             f"false AS indnullsnotdistinct FROM pg_catalog.pg_index i LEFT JOIN {keys} dk ON dk.index_oid = i.indexrelid "
+            "JOIN duckdb_indexes() di ON di.index_oid = i.indexrelid "
             "UNION ALL "
-            f"SELECT {_CONSTRAINT_INDEX_OID}, table_oid, len(constraint_column_indexes)::INTEGER, "
+            f"SELECT {_CONSTRAINT_INDEX_OID}, {stable('r', 'schema_name', 'table_name')}, "
+            "len(constraint_column_indexes)::INTEGER, "
             "len(constraint_column_indexes)::INTEGER, true, constraint_type = 'PRIMARY KEY', false, true, false, "
             "true, false, true, true, false, list_transform(constraint_column_indexes, lambda c: (c + 1)::INTEGER), "
             "list_transform(constraint_column_indexes, lambda c: 0::BIGINT), "
@@ -445,13 +461,14 @@ def _pg_class_sql(con) -> str:
     (the bootstrap superuser, OID 10, for what nobody created through redduck), plus the
     indexes PostgreSQL has for primary keys and unique constraints."""
     cols = con.execute("DESCRIBE pg_catalog.pg_class").fetchall()
-    given = {"oid": _CONSTRAINT_INDEX_OID, "relname": _CONSTRAINT_NAME, "relnamespace": "schema_oid",
+    given = {"oid": _CONSTRAINT_INDEX_OID, "relname": _CONSTRAINT_NAME, "relnamespace": namespace("schema_name"),
              "relkind": "'i'", "relam": "403::BIGINT", "relnatts": "len(constraint_column_indexes)::INTEGER",
              "relpersistence": "'p'", "relhasindex": "false", "relispartition": "false", "relchecks": "0",
              "relowner": "10::BIGINT", "reltablespace": "0::BIGINT", "reloftype": "0::BIGINT",
              "relreplident": "'n'", "relrowsecurity": "false", "relhasrules": "false", "relhastriggers": "false",
              "relpages": "1", "reltuples": "0"}   # as a new btree index (pgjdbc's getIndexInfo reads them)
     list_cols = {"reloptions", "relacl"}
+    oids_schema = schema_of("rd_cs.database_name", "rd_cs.schema_name")
 
     def typed(n: str, t: str) -> str:
         if n in list_cols:
@@ -459,7 +476,11 @@ def _pg_class_sql(con) -> str:
         return "VARCHAR" if t.strip('"') == "NULL" else t
 
     # joins, not correlated subqueries: catalog queries read pg_class often (15 ms → a few)
-    replaced = ["CAST(c.reloptions AS VARCHAR[]) AS reloptions", "CAST(acl.items AS VARCHAR[]) AS relacl",
+    types = {n: t for n, t, *_ in cols}
+    replaced = [f"CAST({relation('rd_cs.database_name', 'rd_cs.schema_name', 'c.relname')} AS {typed('oid', types['oid'])}) "
+                "AS oid",
+                f"CAST({namespace(oids_schema)} AS {typed('relnamespace', types['relnamespace'])}) AS relnamespace",
+                "CAST(c.reloptions AS VARCHAR[]) AS reloptions", "CAST(acl.items AS VARCHAR[]) AS relacl",
                 f"CAST(coalesce(ow.owner_oid, 10) AS {typed('relowner', 'INTEGER')}) AS relowner",
                 "coalesce(CAST(c.relreplident AS VARCHAR), 'd') AS relreplident",
                 # PostgreSQL's access methods: heap tables, btree indexes (DuckDB says 0 / its ART)
@@ -477,7 +498,8 @@ def _pg_class_sql(con) -> str:
              "WHERE constraint_type = 'FOREIGN KEY') fk ON fk.fk_oid = c.oid "
              "LEFT JOIN (SELECT DISTINCT string_split(referenced_table, '.')[-1] AS ref_name "
              "FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY') rf ON rf.ref_name = c.relname "
-             f"LEFT JOIN ({_ACL_SQL}) acl ON acl.nsp = c.relnamespace AND acl.name = lower(c.relname)")
+             f"LEFT JOIN ({_ACL_SQL}) acl ON acl.nsp = c.relnamespace AND acl.name = lower(c.relname) "
+             "LEFT JOIN duckdb_schemas() rd_cs ON rd_cs.oid = c.relnamespace")
     select = [f"CAST({given[n]} AS {typed(n, t)})" if n in given else f"NULL::{typed(n, t)}" for n, t, *_ in cols]
     hidden = ("c.relnamespace NOT IN (SELECT oid FROM duckdb_schemas() WHERE schema_name IN "
               "('redduck_pg', 'redduck_auth'))")
@@ -505,7 +527,8 @@ _ACL_SQL = (
 
 def _pg_indexdef_sql() -> str:
     """pg_get_indexdef's text, as PostgreSQL writes it: CREATE [UNIQUE] INDEX n ON s.t USING btree (cols)."""
-    return ("SELECT index_oid AS oid, 'CREATE ' || CASE WHEN is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' "
+    return (f"SELECT {stable('r', 'schema_name', 'index_name')} AS oid, "
+            "'CREATE ' || CASE WHEN is_unique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' "
             "|| index_name || ' ON ' || schema_name || '.' || table_name || ' USING btree (' "
             "|| replace(replace(trim(expressions, '[]'), chr(39), ''), '\"', '') || ')' AS def FROM duckdb_indexes() WHERE database_name = current_database() "
             f"UNION ALL SELECT {_CONSTRAINT_INDEX_OID}, 'CREATE UNIQUE INDEX ' || {_CONSTRAINT_NAME} || ' ON ' "
@@ -524,8 +547,10 @@ def _pg_type_sql(con) -> str:
     arr_case = "CASE oid " + " ".join(f"WHEN {o} THEN {a}" for o, a in arrays.items()) + " ELSE 0 END"
     # built-in types live in DuckDB's system catalog, whose schema pg_namespace does not list:
     # they belong to pg_catalog (OID 11), as in PostgreSQL
-    base = {"typnamespace": "CASE WHEN oid < 16384 OR typnamespace NOT IN (SELECT oid FROM pg_catalog.pg_namespace) "
-                            "THEN 11 ELSE typnamespace END",
+    # an enum's OID and schema are the stable ones of its name (catalog/oids.py)
+    base = {"oid": f"CASE WHEN rd_e.type_oid IS NOT NULL THEN {stable('t', 'rd_e.schema_name', 'rd_e.type_name')} "
+                   "ELSE oid END",
+            "typnamespace": f"CASE WHEN rd_e.type_oid IS NOT NULL THEN {namespace('rd_e.schema_name')} ELSE 11 END",
             "typowner": "10",
             "typdelim": "','", "typrelid": "0", "typelem": "0", "typarray": arr_case, "typbasetype": "0",
             "typtypmod": "-1", "typndims": "0", "typnotnull": "false", "typcollation": "0"}
@@ -570,7 +595,9 @@ def _pg_type_sql(con) -> str:
     select_arr = [f"CAST({arr_given[n]} AS {col_type(n, t)})" if n in arr_given else f"NULL::{col_type(n, t)}"
                   for n, t, *_ in cols]
     values = ", ".join(f"({t.array_oid}, {t.oid}, '{t.name}')" for t in T.BY_OID.values() if t.array_oid)
-    sql = (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type WHERE oid IS NOT NULL UNION ALL "
+    sql = (f"SELECT {', '.join(select_base)} FROM pg_catalog.pg_type LEFT JOIN duckdb_types() rd_e "
+           "ON rd_e.type_oid = pg_type.oid AND rd_e.logical_type = 'ENUM' AND NOT rd_e.internal "
+           "WHERE pg_type.oid IS NOT NULL UNION ALL "
            f"SELECT {', '.join(select_arr)} FROM (VALUES {values}) AS a(aoid, eoid, ename)")
     if missing:
         sql += (f" UNION ALL SELECT {', '.join(select_extra)} "
@@ -598,6 +625,53 @@ _TABLEOIDS = {"pg_class": 1259, "pg_constraint": 2606, "pg_proc": 1255, "pg_type
               "pg_range": 3541}
 
 
+def pg_proc_sql(model_functions: str | None = None) -> str:
+    """DuckDB's pg_proc with stable namespace OIDs: the built-ins (DuckDB's system catalog)
+    are pg_catalog's; `model_functions`, a condition on p.proname, puts those in public."""
+    models = f"WHEN {model_functions} THEN 2200 " if model_functions else ""
+    return (f"SELECT p.* REPLACE (CASE {models}WHEN rd_s.database_name = current_database() "
+            f"THEN {namespace('rd_s.schema_name')} ELSE 11 END AS pronamespace) "
+            "FROM pg_catalog.pg_proc p LEFT JOIN duckdb_schemas() rd_s ON rd_s.oid = p.pronamespace")
+
+
+# every relation, schema and enum type with DuckDB's OID of this run and the stable one
+_OID_MAP = (f"SELECT table_oid AS duck_oid, {relation('database_name', 'schema_name', 'table_name')} AS oid "
+            "FROM duckdb_tables() UNION ALL "
+            f"SELECT view_oid, {relation('database_name', 'schema_name', 'view_name')} FROM duckdb_views() "
+            f"UNION ALL SELECT sequence_oid, {relation('database_name', 'schema_name', 'sequence_name')} "
+            f"FROM duckdb_sequences() UNION ALL SELECT index_oid, "
+            f"{relation('database_name', 'schema_name', 'index_name')} FROM duckdb_indexes() "
+            f"UNION ALL SELECT oid, {namespace('schema_name')} FROM duckdb_schemas() "
+            f"WHERE database_name = current_database() UNION ALL SELECT type_oid, "
+            f"{stable('t', 'schema_name', 'type_name')} FROM duckdb_types() WHERE logical_type = 'ENUM' "
+            "AND NOT internal")
+
+
+def create_view(con, name: str) -> None:
+    """redduck_pg.<name> from VIEWS, with the system columns tools read."""
+    body, system = VIEWS[name], []
+    if name in _XMIN_CATALOGS or name in _DUCKDB_CATALOGS_WITH_XMIN:
+        # the system column tools read as a change stamp (catalog/xids.py)
+        system.append("redduck_catalog_xid() AS xmin")
+    if name in _TABLEOIDS:   # which catalog a row is from (psql's \\dd matches descriptions by it)
+        system.append(f"{_TABLEOIDS[name]}::UINTEGER AS tableoid")
+    if system:
+        body = f"SELECT *, {', '.join(system)} FROM ({body})"
+    con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
+
+
+# every relation's stable OID, name and schema: what reg* casts look up (pg_class is heavier)
+_RELATIONS = ("SELECT rd_r.oid, rd_r.relname, rd_r.nspname, rd_n.oid AS relnamespace FROM ("
+              + " UNION ALL ".join(
+                  f"SELECT {relation('database_name', 'schema_name', n)} AS oid, {n} AS relname, "
+                  f"{schema_of('database_name', 'schema_name')} AS nspname FROM {f}()"
+                  for f, n in (("duckdb_tables", "table_name"), ("duckdb_views", "view_name"),
+                               ("duckdb_sequences", "sequence_name"), ("duckdb_indexes", "index_name")))
+              + f" UNION ALL SELECT {_CONSTRAINT_INDEX_OID}, {_CONSTRAINT_NAME}, schema_name {_CONSTRAINT_INDEXES}"
+              ") rd_r LEFT JOIN redduck_pg.pg_namespace rd_n ON rd_n.nspname = rd_r.nspname "
+              "WHERE rd_r.nspname NOT IN ('redduck_pg', 'redduck_auth')")
+
+
 def install_catalog_views(con) -> None:
     from .empty_catalogs import EMPTY_CATALOGS, TABLE_MACROS
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
@@ -613,21 +687,27 @@ def install_catalog_views(con) -> None:
     VIEWS["pg_index"] = _pg_index_sql()
     VIEWS["pg_constraint"] = _pg_constraint_sql()
     VIEWS["pg_indexdef"] = _pg_indexdef_sql()
+    VIEWS["oid_map"] = _OID_MAP
+    VIEWS["relations"] = _RELATIONS
+    VIEWS["pg_proc"] = pg_proc_sql()
+    VIEWS["pg_enum"] = (f"SELECT NULL::UINTEGER AS oid, {stable('t', 'schema_name', 'type_name')} AS enumtypid, "
+                        "CAST(generate_subscripts(labels, 1) AS FLOAT) AS enumsortorder, unnest(labels) AS enumlabel "
+                        "FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal")
+    VIEWS["pg_sequence"] = (f"SELECT {relation('database_name', 'schema_name', 'sequence_name')} AS seqrelid, "
+                            "20::UINTEGER AS seqtypid, start_value AS seqstart, increment_by AS seqincrement, "
+                            "max_value AS seqmax, min_value AS seqmin, 1::BIGINT AS seqcache, \"cycle\" AS seqcycle "
+                            "FROM duckdb_sequences()")
+    # DuckDB's dependencies between its entries, by the stable OIDs
+    VIEWS["pg_depend"] = ("SELECT d.* REPLACE (coalesce(m1.oid, d.objid) AS objid, coalesce(m2.oid, d.refobjid) "
+                          "AS refobjid) FROM duckdb_dependencies() d LEFT JOIN redduck_pg.oid_map m1 "
+                          "ON m1.duck_oid = d.objid LEFT JOIN redduck_pg.oid_map m2 ON m2.duck_oid = d.refobjid")
     VIEWS["pg_attribute"] = attributes_with_indexes_sql()   # reads pg_index
     VIEWS["columns"] = columns_sql()   # reads pg_type
     VIEWS.update(EMPTY_CATALOGS)
     for name in _DUCKDB_CATALOGS_WITH_XMIN:
         VIEWS.setdefault(name, f"SELECT * FROM pg_catalog.{name}")
-    for name, body in VIEWS.items():
-        system = []
-        if name in _XMIN_CATALOGS or name in _DUCKDB_CATALOGS_WITH_XMIN:
-            # the system column tools read as a change stamp (catalog/xids.py)
-            system.append("redduck_catalog_xid() AS xmin")
-        if name in _TABLEOIDS:   # which catalog a row is from (psql's \\dd matches descriptions by it)
-            system.append(f"{_TABLEOIDS[name]}::UINTEGER AS tableoid")
-        if system:
-            body = f"SELECT *, {', '.join(system)} FROM ({body})"
-        con.execute(f"CREATE OR REPLACE VIEW redduck_pg.{name} AS {body}")
+    for name in VIEWS:
+        create_view(con, name)
     for name, (params, body) in TABLE_MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO redduck_pg.{name}({params}) AS TABLE {body}")
     install_catalog_macros(con, late=True)

@@ -69,13 +69,11 @@ class ModelService:
                 "(rd_m.function_name, rd_m.prob_function_name, rd_m.function_name || '_probabilities')) "
                 "FROM duckdb_functions() rd_f WHERE rd_f.function_oid = o LIMIT 1), false)")
             # … under the public schema, where a PostgreSQL user looks for them
-            from ..catalog.macros import VIEWS
-            VIEWS["pg_proc"] = (
-                "SELECT * REPLACE (CASE WHEN EXISTS (SELECT 1 FROM redduck_ml.models rd_m WHERE p.proname IN "
-                "(rd_m.function_name, rd_m.prob_function_name, rd_m.function_name || '_probabilities')) "
-                "THEN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public' LIMIT 1) "
-                "ELSE p.pronamespace END AS pronamespace) FROM pg_catalog.pg_proc p")
-            self.db.execute(f"CREATE OR REPLACE VIEW redduck_pg.pg_proc AS {VIEWS['pg_proc']}")
+            from ..catalog.macros import VIEWS, create_view, pg_proc_sql
+            VIEWS["pg_proc"] = pg_proc_sql(
+                "EXISTS (SELECT 1 FROM redduck_ml.models rd_m WHERE p.proname IN "
+                "(rd_m.function_name, rd_m.prob_function_name, rd_m.function_name || '_probabilities'))")
+            create_view(self.db, "pg_proc")
         for rec in self.registry.all():
             if rec.state in ("TRAINING", "QUEUED"):
                 rec.state, rec.reason = "FAILED", "the server restarted during training"

@@ -51,8 +51,9 @@ class Authorizer:
                 if self._cur is None:
                     self._cur = self.engine.db.cursor()
                 rows = self._cur.execute(
-                    "SELECT schema_name, table_name, table_oid FROM duckdb_tables() "
-                    "WHERE database_name = current_database() UNION ALL SELECT schema_name, view_name, view_oid "
+                    "SELECT schema_name, table_name, redduck_pg.stable_oid('r', schema_name, table_name) "
+                    "FROM duckdb_tables() WHERE database_name = current_database() UNION ALL "
+                    "SELECT schema_name, view_name, redduck_pg.stable_oid('r', schema_name, view_name) "
                     "FROM duckdb_views() WHERE database_name = current_database() AND NOT internal").fetchall()
                 rel: dict[str, list[str]] = {}
                 by_oid = {}
