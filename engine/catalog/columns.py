@@ -163,11 +163,12 @@ def attribute_sql() -> str:
 
 def attributes_with_indexes_sql() -> str:
     """pg_attribute: the tables' columns, and an index's own, numbered from 1 (psql's \\d of an index)."""
-    return ("SELECT * FROM redduck_pg.table_attributes UNION ALL "
+    # the tables' columns once, for both halves (planning and computing them is most of the cost)
+    return ("WITH rd_ta AS MATERIALIZED (SELECT * FROM redduck_pg.table_attributes) SELECT * FROM rd_ta UNION ALL "
             "SELECT a.* REPLACE (k.indexrelid::UINTEGER AS attrelid, CAST(k.pos AS INTEGER) AS attnum, "
             "false AS atthasdef) FROM (SELECT indexrelid, indrelid, unnest(indkey) AS key, "
             "generate_subscripts(indkey, 1) AS pos FROM redduck_pg.pg_index) k "
-            "JOIN redduck_pg.table_attributes a ON a.attrelid = k.indrelid AND a.attnum = k.key")
+            "JOIN rd_ta a ON a.attrelid = k.indrelid AND a.attnum = k.key")
 
 
 def enum_columns_sql() -> str:
