@@ -291,7 +291,7 @@ class EngineSession:
     def _run_sql(self, plan: Plan, params: list) -> Result:
         tr = plan.translation
         self.authorize(plan)
-        if self._read_only() and isinstance(tr.tree, _WRITES):
+        if self._read_only() and (isinstance(tr.tree, _WRITES) or tags.selects_into(tr.tree)):
             self._mark_failed()
             what = tags.tag_for(tr.tree, 0).split(" ")[0] if tags.is_dml(tr.tree) else tags.tag_for(tr.tree)
             raise PgError(READ_ONLY_SQL_TRANSACTION, f"cannot execute {what} in a read-only transaction")
@@ -323,12 +323,14 @@ class EngineSession:
             if self.tx == "T":
                 self.tx_log.append((tr.sql, list(params)))
             count = None
-            if tags.is_dml(tr.tree) or (isinstance(tr.tree, exp.Create) and tr.tree.expression is not None):
+            if tags.is_dml(tr.tree) or tags.selects_into(tr.tree) or (
+                    isinstance(tr.tree, exp.Create) and tr.tree.expression is not None):
                 row = self.cursor.fetchone()
                 count = row[0] if row else 0
             else:
                 self.cursor.fetchall()
-            if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)):
+            if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)) \
+                    or tags.selects_into(tr.tree):
                 if not existed:
                     declared_types.record(self.cursor, tr.tree, self.search_path()[0])
                 self.engine.bump_catalog()

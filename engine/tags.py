@@ -6,7 +6,14 @@ from sqlglot import exp
 ROW_STATEMENTS = (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)
 
 
+def selects_into(tree: exp.Expression) -> bool:
+    """SELECT … INTO t: a CREATE TABLE AS, whose tag is SELECT n and which returns no rows."""
+    return isinstance(tree, exp.Select) and tree.args.get("into") is not None
+
+
 def returns_rows(tree: exp.Expression) -> bool:
+    if selects_into(tree):
+        return False
     if isinstance(tree, ROW_STATEMENTS):
         return True
     if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and tree.args.get("returning"):
@@ -22,7 +29,7 @@ def writes(tree: exp.Expression) -> bool:
     """Anything but a query: DML, DDL, SET … (what an implicit transaction must hold)."""
     if isinstance(tree, exp.With):
         return writes(tree.this)
-    return not isinstance(tree, (*ROW_STATEMENTS, exp.Describe))
+    return selects_into(tree) or not isinstance(tree, (*ROW_STATEMENTS, exp.Describe))
 
 
 def is_dml(tree: exp.Expression) -> bool:

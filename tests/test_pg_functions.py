@@ -92,3 +92,11 @@ def test_ddl_forms_postgresql_takes(conn):
     conn.execute("drop table ddl_kid, ddl_like, ddl_gen cascade")
     assert conn.execute("select count(*) from pg_class where relname in ('ddl_kid', 'ddl_like', 'ddl_gen')"
                         ).fetchone() == (0,)
+
+
+def test_select_into_creates_a_table(conn):
+    conn.execute("drop table if exists si_src, si_dst")
+    conn.execute("create table si_src as select * from range(3) r(i)")
+    cur = conn.execute("select * into si_dst from si_src")
+    assert cur.statusmessage == "SELECT 3" and cur.description is None
+    assert conn.execute("select count(*) from si_dst").fetchone() == (3,)
