@@ -162,20 +162,24 @@ class Engine:
             "declared", "SELECT attrelid, attnum, atttypid, atttypmod FROM redduck_pg.pg_attribute "
                         f"WHERE atttypid IN ({T.VARCHAR}, {T.BPCHAR})", keys=2).get((table_oid, attnum))
 
-    def constraint_of(self, schema: str | None, table: str, columns: list[str]) -> tuple[str, str] | None:
-        """(schema, name) of the primary key or unique constraint of `table` on `columns`."""
+    def constraints_of(self, schema: str | None, table: str) -> list[dict]:
+        """The key, foreign key and check constraints of a table, with PostgreSQL's names
+        (the ones catalog/macros.py gives them in pg_constraint)."""
         with self._lock:
             rows = self._meta.execute(
-                "SELECT schema_name, constraint_type, table_name FROM duckdb_constraints() "
+                "SELECT schema_name, constraint_type, table_name, constraint_column_names, expression, "
+                "referenced_table, referenced_column_names FROM duckdb_constraints() "
                 "WHERE database_name = current_database() AND lower(table_name) = ? AND (? IS NULL OR schema_name = ?) "
-                "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') "
-                "AND list_transform(constraint_column_names, lambda c: lower(c)) = ? "
-                "ORDER BY schema_name = 'public' DESC", [table.lower(), schema, schema, columns]).fetchall()
-        if not rows:
-            return None
-        schema_name, kind, tname = rows[0]
-        # the names catalog/macros.py gives them in pg_constraint
-        return schema_name, f"{tname}_pkey" if kind == "PRIMARY KEY" else f"{tname}_{'_'.join(columns)}_key"
+                "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK') "
+                "ORDER BY schema_name = 'public' DESC, constraint_index", [table.lower(), schema, schema]).fetchall()
+        suffix = {"PRIMARY KEY": "pkey", "UNIQUE": "key", "FOREIGN KEY": "fkey", "CHECK": "check"}
+        out = []
+        for schema_name, kind, tname, cols, expression, ref_table, ref_cols in rows:
+            name = f"{tname}_pkey" if kind == "PRIMARY KEY" else f"{tname}_{'_'.join(cols)}_{suffix[kind]}"
+            out.append({"schema": schema_name, "kind": kind, "table": tname, "columns": [c.lower() for c in cols],
+                        "expression": expression, "ref_table": ref_table,
+                        "ref_columns": [c.lower() for c in ref_cols or []], "name": name})
+        return out
 
     def checkpoint(self) -> None:
         try:

@@ -401,24 +401,39 @@ class EngineSession:
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
         err = from_duckdb(e)
         self._mark_failed()
-        if err.code == "23505" and plan is not None and plan.translation is not None:
-            self._name_unique_constraint(err, plan.translation.tree)
+        if err.code in ("23505", "23503", "23514") and plan is not None and plan.translation is not None:
+            self._name_constraint(err, plan.translation.tree)
         return err
 
-    def _name_unique_constraint(self, err: PgError, tree) -> None:
-        """DuckDB's unique violations name the key's columns, not the constraint: name it as
-        PostgreSQL does ('duplicate key value violates unique constraint "t_pkey"')."""
+    def _name_constraint(self, err: PgError, tree) -> None:
+        """DuckDB's integrity errors name a key's columns or a check's expression, not the
+        constraint: name it, and its table, as PostgreSQL does (psycopg's diag reads them)."""
         import re
         target = tree.this.this if isinstance(getattr(tree, "this", None), exp.Schema) else getattr(tree, "this", None)
-        m = re.match(r"Key \((.*)\)=", err.detail or "")
-        if not isinstance(target, exp.Table) or not m:
+        if not isinstance(target, exp.Table):
             return
-        columns = [c.strip().strip('"').lower() for c in m.group(1).split(",")]
-        table = self.engine.constraint_of(target.db or None, target.name, columns)
-        if table:
-            schema, name = table
-            err.message = f'duplicate key value violates unique constraint "{name}"'
-            err.schema_name, err.table_name, err.constraint_name = schema, target.name.lower(), name
+        key = re.match(r"Key \((.*)\)=\((.*)\) ", err.detail or "")
+        cols = [c.strip().strip('"').lower() for c in key.group(1).split(",")] if key else []
+        constraints = self.engine.constraints_of(target.db or None, target.name)
+        found = None
+        if err.code == "23505":
+            found = next((c for c in constraints if c["kind"] in ("PRIMARY KEY", "UNIQUE") and c["columns"] == cols), None)
+            if found:
+                err.message = f'duplicate key value violates unique constraint "{found["name"]}"'
+        elif err.code == "23503" and key and err.message.startswith("insert or update"):
+            found = next((c for c in constraints if c["kind"] == "FOREIGN KEY" and c["ref_columns"] == cols), None)
+            if found:
+                ref = found["ref_table"].split(".")[-1]
+                err.message = (f'insert or update on table "{found["table"]}" violates foreign key constraint '
+                               f'"{found["name"]}"')
+                err.detail = f'Key ({", ".join(found["columns"])})=({key.group(2)}) is not present in table "{ref}".'
+        elif err.code == "23514":
+            checks = [c for c in constraints if c["kind"] == "CHECK"]
+            found = checks[0] if len(checks) == 1 else None
+            if found:
+                err.message = f'new row for relation "{found["table"]}" violates check constraint "{found["name"]}"'
+        if found:
+            err.schema_name, err.table_name, err.constraint_name = found["schema"], found["table"], found["name"]
 
     def _mark_failed(self) -> None:
         if self.tx == "T":

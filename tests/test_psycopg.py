@@ -378,3 +378,24 @@ def test_set_is_transactional(conn):
     conn.execute("rollback")
     assert conn.execute("show application_name").fetchone() == ("inside",)
     assert conn.info.parameter_status("application_name") == "inside"
+
+
+def test_integrity_errors_read_as_postgresql_words_them(conn):
+    conn.execute("drop table if exists ie_kid")
+    conn.execute("drop table if exists ie_par")
+    conn.execute("create table ie_par (id int primary key)")
+    conn.execute("create table ie_kid (id int, par_id int references ie_par (id), n int check (n > 0))")
+    conn.execute("insert into ie_par values (1)")
+    with pytest.raises(pgerr.ForeignKeyViolation) as e:
+        conn.execute("insert into ie_kid values (1, 999, 1)")
+    assert e.value.diag.message_primary == \
+        'insert or update on table "ie_kid" violates foreign key constraint "ie_kid_par_id_fkey"'
+    assert e.value.diag.message_detail == 'Key (par_id)=(999) is not present in table "ie_par".'
+    assert e.value.diag.constraint_name == "ie_kid_par_id_fkey"
+    with pytest.raises(pgerr.CheckViolation) as e:
+        conn.execute("insert into ie_kid values (1, 1, -5)")
+    assert e.value.diag.message_primary == 'new row for relation "ie_kid" violates check constraint "ie_kid_n_check"'
+    with pytest.raises(pgerr.NumericValueOutOfRange, match="^integer out of range"):
+        conn.execute("select 2147483647::int4 + 1::int4")
+    with pytest.raises(pgerr.NumericValueOutOfRange, match="^smallint out of range"):
+        conn.execute("select 100000::smallint")

@@ -111,7 +111,7 @@ def test_enum_column_against_a_string_compares_positions():
     assert sql == "SELECT n FROM em WHERE f > CAST('sad' AS ENUM('sad', 'ok', 'happy')) AND n > 'a'"
 
 
-_TYPES = {"dt": "DATE", "i": "INTEGER", "big": "BIGINT", "n": "DECIMAL(10,2)", "d": "DOUBLE", "b": "BLOB", "s": "VARCHAR"}
+_TYPES = {"tags": "VARCHAR[]", "dt": "DATE", "i": "INTEGER", "big": "BIGINT", "n": "DECIMAL(10,2)", "d": "DOUBLE", "b": "BLOB", "s": "VARCHAR"}
 
 
 def _typed(sql: str) -> str:
@@ -126,6 +126,9 @@ def _typed(sql: str) -> str:
     ("SELECT avg(i), avg(n), avg(d) FROM t",
      'SELECT CAST(AVG(i) AS DECIMAL(38, 16)) AS "avg", CAST(AVG(n) AS DECIMAL(38, 16)) AS "avg", '
      'AVG(d) AS "avg" FROM t'),
+    ("SELECT array[1, 2] || 3, 0 || array[1], tags || 'x', tags || tags, s || 'x' FROM t",
+     "SELECT LIST_APPEND([1, 2], 3) AS \"?column?\", LIST_PREPEND(0, [1]) AS \"?column?\", "
+     "LIST_APPEND(tags, 'x') AS \"?column?\", tags || tags AS \"?column?\", s || 'x' AS \"?column?\" FROM t"),
     ("SELECT sum(i) OVER (ORDER BY d) FROM t",
      'SELECT CAST(SUM(i) OVER (ORDER BY d) AS BIGINT) AS "sum" FROM t'),
     ("INSERT INTO t (s, b) VALUES ('\\x01', '\\x0aff')", "INSERT INTO t (s, b) VALUES ('\\x01', UNHEX('0aff'))"),

@@ -3,6 +3,7 @@
 A rule takes (tree, ctx) and returns the rewritten tree (or None for 'unchanged').
 """
 from .aggregate_types import aggregate_types
+from .array_concat import array_concat
 from .catalog_functions import catalog_functions
 from .catalog_tables import catalog_tables
 from .column_names import pg_column_names
@@ -27,4 +28,4 @@ from .session_functions import session_functions
 from .session_views import session_views
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]
+RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]
