@@ -207,7 +207,10 @@ def _decode_text(source, schema: pa.Schema, opts: CopyOptions, parse: pacsv.Pars
                         else "extra data after last expected column")
                 raise CopyRowError(BAD_COPY_FILE_FORMAT, f"invalid COPY data (line {where}): {what}") from None
         # a value did not convert as it stands: decode escapes, convert, name the bad line
-        table = parse_chunk(chunk, names, parse, as_text)
+        try:
+            table = parse_chunk(chunk, names, parse, as_text)
+        except pa.ArrowInvalid as e:
+            raise _row_error(str(e), _bad_utf8_line(chunk, line)) from None
         for batch in table.to_batches():
             batch = _unescape_text(batch, schema, line)
             line += batch.num_rows
@@ -267,12 +270,24 @@ def _with_skip(parse: pacsv.ParseOptions, opts: CopyOptions, skipped: list) -> p
     return parse
 
 
-def _row_error(msg: str) -> PgError:
+def _bad_utf8_line(chunk: bytes, first_line: int) -> int | None:
+    """The line of a chunk whose bytes are not UTF-8 (only looked for once one is)."""
+    for i, raw in enumerate(chunk.split(b"\n")):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return first_line + i
+    return None
+
+
+def _row_error(msg: str, line: int | None = None) -> PgError:
     # pyarrow: "CSV parse error: Row #12: Expected 3 columns, got 2: …" / "In CSV column #1: Row #7: …"
     import re
     m = re.search(r"Row #(\d+)", msg)
-    where = f" (line {m.group(1)})" if m else ""
+    where = f" (line {line or m.group(1)})" if line or m else ""
     first = msg.splitlines()[0] if msg else "bad COPY data"
+    if "invalid UTF8" in first:   # PostgreSQL's 22021, for a client_encoding of UTF8
+        return CopyRowError("22021", f'invalid byte sequence for encoding "UTF8"{where}')
     code = BAD_COPY_FILE_FORMAT if "column" in first.lower() and "expected" in first.lower() else INVALID_TEXT_REPRESENTATION
     return CopyRowError(code, f"invalid COPY data{where}: {first}")
 

@@ -9,4 +9,7 @@ def test_short_tcp_fuzz_run(tmp_path):
     assert report.server_alive, log
     assert report.canary_checks > 0 and not report.canary_failures, report.canary_failures
     assert report.internal_errors == 0, log
-    assert report.rss_growth_mb < 100
+    # memory still grows here as caches fill (DuckDB's, the translation and plan caches); a
+    # 40,000-message run levels off (RSS every 10,000: 450, 563, 613, 589 MB), so this bounds a
+    # leak, not the warm-up: 3,000 messages measured 84-127 MB on the 2-core machine
+    assert report.rss_growth_mb < 160
