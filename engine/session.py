@@ -21,7 +21,8 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
                                      SERIALIZATION_FAILURE, PgError)
 
 from . import tags
-from .catalog import columns as declared_types
+from .catalog.columns import record as record_declared_types
+from .constraint_errors import name_constraint
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
@@ -332,7 +333,7 @@ class EngineSession:
             if isinstance(tr.tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable, exp.Comment)) \
                     or tags.selects_into(tr.tree):
                 if not existed:
-                    declared_types.record(self.cursor, tr.tree, self.search_path()[0])
+                    record_declared_types(self.cursor, tr.tree, self.search_path()[0])
                 self.engine.bump_catalog()
                 if isinstance(tr.tree, (exp.Create, exp.Drop)):
                     self.engine.authorizer.record_created(self.user, tr.tree, self.search_path())
@@ -401,39 +402,9 @@ class EngineSession:
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
         err = from_duckdb(e)
         self._mark_failed()
-        if err.code in ("23505", "23503", "23514") and plan is not None and plan.translation is not None:
-            self._name_constraint(err, plan.translation.tree)
+        if plan is not None and plan.translation is not None:
+            name_constraint(err, plan.translation.tree, self.engine)
         return err
-
-    def _name_constraint(self, err: PgError, tree) -> None:
-        """DuckDB's integrity errors name a key's columns or a check's expression, not the
-        constraint: name it, and its table, as PostgreSQL does (psycopg's diag reads them)."""
-        import re
-        target = tree.this.this if isinstance(getattr(tree, "this", None), exp.Schema) else getattr(tree, "this", None)
-        if not isinstance(target, exp.Table):
-            return
-        key = re.match(r"Key \((.*)\)=\((.*)\) ", err.detail or "")
-        cols = [c.strip().strip('"').lower() for c in key.group(1).split(",")] if key else []
-        constraints = self.engine.constraints_of(target.db or None, target.name)
-        found = None
-        if err.code == "23505":
-            found = next((c for c in constraints if c["kind"] in ("PRIMARY KEY", "UNIQUE") and c["columns"] == cols), None)
-            if found:
-                err.message = f'duplicate key value violates unique constraint "{found["name"]}"'
-        elif err.code == "23503" and key and err.message.startswith("insert or update"):
-            found = next((c for c in constraints if c["kind"] == "FOREIGN KEY" and c["ref_columns"] == cols), None)
-            if found:
-                ref = found["ref_table"].split(".")[-1]
-                err.message = (f'insert or update on table "{found["table"]}" violates foreign key constraint '
-                               f'"{found["name"]}"')
-                err.detail = f'Key ({", ".join(found["columns"])})=({key.group(2)}) is not present in table "{ref}".'
-        elif err.code == "23514":
-            checks = [c for c in constraints if c["kind"] == "CHECK"]
-            found = checks[0] if len(checks) == 1 else None
-            if found:
-                err.message = f'new row for relation "{found["table"]}" violates check constraint "{found["name"]}"'
-        if found:
-            err.schema_name, err.table_name, err.constraint_name = found["schema"], found["table"], found["name"]
 
     def _mark_failed(self) -> None:
         if self.tx == "T":
@@ -644,7 +615,7 @@ class EngineSession:
             value = value[1:-1]
         canon = Settings.canonical(name)
         if self.tx != "I" and not self.implicit_tx:
-            before, was_local = self.tx_settings.get(canon, (self.settings[canon], False))
+            before, was_local = self.tx_settings.get(canon, (self.settings.get(canon) or "", False))
             self.tx_settings[canon] = (before, was_local or local)
         elif local:   # outside a transaction SET LOCAL does nothing (PostgreSQL warns)
             return Result(tag="SET", notices=[PgError("25P01", "SET LOCAL can only be used in transaction blocks",

@@ -384,6 +384,7 @@ def test_set_is_transactional(conn):
     assert conn.execute("show application_name").fetchone() == ("inside",)
     conn.execute("begin")
     conn.execute("set application_name = 'rolled back'")
+    conn.execute("set myapp.user_id = '5'")   # a custom setting, first set in a transaction
     conn.execute("rollback")
     assert conn.execute("show application_name").fetchone() == ("inside",)
     assert conn.info.parameter_status("application_name") == "inside"
