@@ -15,15 +15,6 @@ SCALAR = {
     "array_ndims": ("a", "CASE WHEN len(a) > 0 THEN 1 END"),
     "trim_array": ("a, n", "a[1:len(a) - n]"),
     "array_fill": ("v, d", "list_transform(range(d[1]), lambda i: v)"),
-    # set-returning, in a select list (each also a table macro below, for FROM)
-    "string_to_table": ("s, d", "unnest(string_split(s, d))"),
-    "regexp_split_to_table": ("s, p", "unnest(string_split_regex(s, p))"),
-    "json_object_keys": ("j", f"unnest(json_keys({_JSON}))"),
-    "jsonb_object_keys": ("j", f"unnest(json_keys({_JSON}))"),
-    "json_array_elements": ("j", f"unnest(json_extract({_JSON}, '$[*]'))"),
-    "jsonb_array_elements": ("j", f"unnest(json_extract({_JSON}, '$[*]'))"),
-    "json_array_elements_text": ("j", f"unnest(json_extract_string({_JSON}, '$[*]'))"),
-    "jsonb_array_elements_text": ("j", f"unnest(json_extract_string({_JSON}, '$[*]'))"),
     # json
     "json_typeof": ("j", f"CASE json_type({_JSON}) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' "
                          "WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' "
@@ -49,18 +40,25 @@ SCALAR = {
     "pg_statistics_obj_is_visible": ("o", "false"),
 }
 
+# set-returning functions of one column: (parameters, the list, the column's name in FROM)
+_SETS = {
+    "string_to_table": ("s, d", "string_split(s, d)", "string_to_table"),
+    "regexp_split_to_table": ("s, p", "string_split_regex(s, p)", "regexp_split_to_table"),
+    "json_object_keys": ("j", f"json_keys({_JSON})", "json_object_keys"),
+    "jsonb_object_keys": ("j", f"json_keys({_JSON})", "jsonb_object_keys"),
+    "json_array_elements": ("j", f"json_extract({_JSON}, '$[*]')", "value"),
+    "jsonb_array_elements": ("j", f"json_extract({_JSON}, '$[*]')", "value"),
+    "json_array_elements_text": ("j", f"json_extract_string({_JSON}, '$[*]')", "value"),
+    "jsonb_array_elements_text": ("j", f"json_extract_string({_JSON}, '$[*]')", "value"),
+}
+# … in a select list, each row of the list a row of the result
+SCALAR.update({name: (params, f"unnest({items})") for name, (params, items, _) in _SETS.items()})
+
 # set-returning functions in FROM: the columns PostgreSQL gives them
 TABLE = {
     "json_each": ("j", f"SELECT key, value FROM json_each({_JSON})"),
     "jsonb_each": ("j", f"SELECT key, value FROM json_each({_JSON})"),
     "json_each_text": ("j", f"SELECT key, value ->> '$' AS value FROM json_each({_JSON})"),
     "jsonb_each_text": ("j", f"SELECT key, value ->> '$' AS value FROM json_each({_JSON})"),
-    "json_object_keys": ("j", f"SELECT unnest(json_keys({_JSON})) AS json_object_keys"),
-    "jsonb_object_keys": ("j", f"SELECT unnest(json_keys({_JSON})) AS jsonb_object_keys"),
-    "json_array_elements": ("j", f"SELECT unnest(json_extract({_JSON}, '$[*]')) AS value"),
-    "jsonb_array_elements": ("j", f"SELECT unnest(json_extract({_JSON}, '$[*]')) AS value"),
-    "json_array_elements_text": ("j", f"SELECT unnest(json_extract_string({_JSON}, '$[*]')) AS value"),
-    "jsonb_array_elements_text": ("j", f"SELECT unnest(json_extract_string({_JSON}, '$[*]')) AS value"),
-    "string_to_table": ("s, d", "SELECT unnest(string_split(s, d)) AS string_to_table"),
-    "regexp_split_to_table": ("s, p", "SELECT unnest(string_split_regex(s, p)) AS regexp_split_to_table"),
+    **{name: (params, f"SELECT unnest({items}) AS {column}") for name, (params, items, column) in _SETS.items()},
 }
