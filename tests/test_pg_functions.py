@@ -100,3 +100,22 @@ def test_select_into_creates_a_table(conn):
     cur = conn.execute("select * into si_dst from si_src")
     assert cur.statusmessage == "SELECT 3" and cur.description is None
     assert conn.execute("select count(*) from si_dst").fetchone() == (3,)
+
+
+def test_materialized_views_are_always_current(conn):
+    conn.execute("drop view if exists mv_v")
+    conn.execute("create or replace table mv_src (a int)")
+    conn.execute("create materialized view mv_v as select count(*) as n from mv_src")
+    conn.execute("insert into mv_src values (1), (2)")
+    assert conn.execute("refresh materialized view mv_v").statusmessage == "REFRESH MATERIALIZED VIEW"
+    assert conn.execute("select n from mv_v").fetchone() == (2,)
+    conn.execute("refresh materialized view concurrently public.mv_v with data")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("refresh materialized view mv_nope")
+
+
+def test_sum_of_integer_arithmetic_is_bigint(conn):
+    conn.execute("create or replace table sa_t (a int, b smallint)")
+    conn.execute("insert into sa_t values (2, 3), (4, 5)")
+    total, = conn.execute("select sum(a * b + 1) from sa_t").fetchone()
+    assert type(total) is int and total == 28

@@ -1,8 +1,8 @@
-"""DISCARD, LISTEN/UNLISTEN/NOTIFY, CHECKPOINT/VACUUM/ANALYZE, EXPLAIN."""
+"""DISCARD, LISTEN/UNLISTEN/NOTIFY, CHECKPOINT/VACUUM/ANALYZE, EXPLAIN, REFRESH MATERIALIZED VIEW."""
 from __future__ import annotations
 
 from redduck.protocol import types as T
-from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, PgError
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, UNDEFINED_TABLE, PgError
 
 from ..result import Column
 from . import register
@@ -47,6 +47,24 @@ def _explain(ts):
     return UtilityPlan(lambda s, p: s.explain(body, analyze), columns=[Column("QUERY PLAN", T.TEXT)])
 
 
+def _refresh(ts):
+    """REFRESH MATERIALIZED VIEW: a materialized view is kept as a view here (its rows are always
+    current), so there is nothing to refresh; an unknown name is 42P01 as in PostgreSQL."""
+    ts.expect("REFRESH", "MATERIALIZED", "VIEW")
+    ts.accept("CONCURRENTLY")
+    name = ts.qualified_name()
+    if ts.accept("WITH"):
+        ts.accept("NO")
+        ts.expect("DATA")
+    ts.done()
+    schema, _, table = name.rpartition(".")
+
+    def run(s, p):
+        if s.engine.table_columns(schema or None, table) is None:
+            raise PgError(UNDEFINED_TABLE, f'relation "{name}" does not exist')
+    return UtilityPlan(run, tag="REFRESH MATERIALIZED VIEW")
+
+
 def _unsupported(what):
     def hook(ts):
         raise PgError(FEATURE_NOT_SUPPORTED, f"{what} is not supported by redduck", position=ts.stmt.offset + 1)
@@ -75,5 +93,5 @@ register(("EXPLAIN",), _explain)
 register(("LOCK",), _noop("LOCK TABLE"))
 register(("CLUSTER",), _unsupported("CLUSTER"))
 register(("REINDEX",), _unsupported("REINDEX"))
-register(("REFRESH",), _unsupported("REFRESH MATERIALIZED VIEW"))
+register(("REFRESH",), _refresh)
 register(("DO",), _unsupported("DO (an anonymous code block)"))

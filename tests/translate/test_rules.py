@@ -129,6 +129,8 @@ def _typed(sql: str) -> str:
     ("SELECT array[1, 2] || 3, 0 || array[1], tags || 'x', tags || tags, s || 'x' FROM t",
      "SELECT LIST_APPEND([1, 2], 3) AS \"?column?\", LIST_PREPEND(0, [1]) AS \"?column?\", "
      "LIST_APPEND(tags, 'x') AS \"?column?\", tags || tags AS \"?column?\", s || 'x' AS \"?column?\" FROM t"),
+    ("SELECT sum(i * 2 + i), sum(i * big), sum(i * d) FROM t",
+     'SELECT CAST(SUM(i * 2 + i) AS BIGINT) AS "sum", SUM(i * big) AS "sum", SUM(i * d) AS "sum" FROM t'),
     ("SELECT sum(i) OVER (ORDER BY d) FROM t",
      'SELECT CAST(SUM(i) OVER (ORDER BY d) AS BIGINT) AS "sum" FROM t'),
     ("INSERT INTO t (s, b) VALUES ('\\x01', '\\x0aff')", "INSERT INTO t (s, b) VALUES ('\\x01', UNHEX('0aff'))"),

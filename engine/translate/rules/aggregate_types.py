@@ -1,4 +1,5 @@
-"""Aggregates typed as PostgreSQL types them, where the argument is a column of known type:
+"""Aggregates typed as PostgreSQL types them, where the argument is a column of known type
+(or integer arithmetic on such columns):
 `sum(int_col)` → `CAST(SUM(int_col) AS BIGINT)` (DuckDB's sum of integers is a 128-bit
 HUGEINT, which a client would see as numeric) and `avg(int_or_numeric_col)` →
 `CAST(AVG(col) AS DECIMAL(38, 16))` (PostgreSQL's avg of these is numeric; DuckDB's is a double)."""
@@ -13,13 +14,33 @@ _INTEGERS = _SMALL_INTEGERS | {"BIGINT", "UINTEGER", "UBIGINT", "HUGEINT"}
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
 
 
+def _type_of(e: exp.Expression, aliases: dict, ctx) -> str | None:
+    """The DuckDB type of a column, or of integer arithmetic on columns and integers (sum(a * b)
+    is of a's type as PostgreSQL types it); None when not known."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.Column):
+        table = aliases.get(e.table.lower()) if e.table else None
+        dtype = ctx.column_type(table, e.name, list(aliases.values()))
+        return dtype.upper() if isinstance(dtype, str) else None
+    if isinstance(e, exp.Literal) and e.is_int:
+        return "INTEGER"
+    if isinstance(e, exp.Neg):
+        return _type_of(e.this, aliases, ctx)
+    if isinstance(e, (exp.Add, exp.Sub, exp.Mul)):
+        kinds = {_type_of(e.this, aliases, ctx), _type_of(e.expression, aliases, ctx)}
+        if kinds <= _SMALL_INTEGERS:
+            return "INTEGER"
+        if kinds <= _INTEGERS:
+            return "BIGINT"
+    return None
+
+
 def _column_type(node: exp.Expression, aliases: dict, ctx) -> str | None:
     arg = node.this
-    if ctx.column_type is None or not isinstance(arg, exp.Column) or node.args.get("distinct"):
+    if ctx.column_type is None or node.args.get("distinct") or isinstance(arg, exp.Literal):
         return None
-    table = aliases.get(arg.table.lower()) if arg.table else None
-    dtype = ctx.column_type(table, arg.name, list(aliases.values()))
-    return dtype.upper() if isinstance(dtype, str) else None
+    return _type_of(arg, aliases, ctx)
 
 
 def _avg_scale(dtype: str) -> int | None:
