@@ -26,6 +26,9 @@ CASES = [
     ("select count(*) from (values ('abc')) v(s) where s like all (array['a%', 'z%'])", (0,)),
     ("select '1e3'::numeric, '1.50'::numeric, 'abc'::varchar(2)", (Decimal("1000"), Decimal("1.50"), "ab")),
     ("select to_date('05 Dec 2000', 'DD Mon YYYY')::text", ("2000-12-05",)),
+    ("select 10.0 / 4, 1 / 3::numeric, 2 / 3.0, 1::float4 / 3, 7 / 2",
+     (Decimal("2.5000000000000000"), Decimal("0.33333333333333333333"), Decimal("0.66666666666666666667"),
+      0.3333333333333333, 3)),
     ("select statement_timestamp() is not null, clock_timestamp() is not null", (True, True)),
 ]
 

@@ -28,6 +28,10 @@ CASES = [
      'CAST(1000 AS DECIMAL(4, 0)) AS "numeric", CAST(3 AS DECIMAL(1, 0)) AS "numeric"'),
     ("""SELECT '{a,"b,c",NULL}'::text[], '{}'::int[]""",
      'SELECT CAST([\'a\', \'b,c\', NULL] AS TEXT[]) AS "text", CAST([] AS INT[]) AS "int4"'),
+    ("SELECT 10.0 / 4, 1 / 3::numeric, 7 / 2, 1::float4 / 3",
+     'SELECT CAST(2.5000000000000000 AS DECIMAL(17, 16)) AS "?column?", '
+     'CAST(0.33333333333333333333 AS DECIMAL(21, 20)) AS "?column?", 7 / 2 AS "?column?", '
+     'CAST(1 AS DOUBLE) / 3 AS "?column?"'),
     ("CREATE TABLE t (a FLOAT(53), b FLOAT(10))", "CREATE TABLE t (a DOUBLE, b REAL)"),
     ("SELECT 'abc'::varchar(2)", "SELECT CAST('ab' AS TEXT(2)) AS \"varchar\""),
     # json and pattern functions
