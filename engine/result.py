@@ -15,6 +15,7 @@ class Column:
     table_oid: int = 0
     column_number: int = 0
     codec_oid: int = 0      # the OID whose codec writes the values, when not type_oid's (enums: text)
+    float_digits: int = 0   # text floats with this many digits (extra_float_digits ≤ 0); 0: shortest exact
 
     @property
     def wire_codec(self) -> int:

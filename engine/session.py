@@ -233,7 +233,8 @@ class EngineSession:
             rel = self.cursor.sql(tree.sql(dialect="duckdb"))
         except duckdb.Error as e:
             raise self._fail(e, plan)
-        cols = self._with_sources(plan, [result_column(n, str(t), self.engine) for n, t in zip(rel.columns, rel.types)])
+        cols = self._float_digits(self._with_sources(plan, [result_column(n, str(t), self.engine)
+                                                            for n, t in zip(rel.columns, rel.types)]))
         plan.columns, plan.catalog_version = cols, self.engine.catalog_version
         return cols
 
@@ -311,8 +312,8 @@ class EngineSession:
             else:
                 self.cursor.execute(tr.sql)
             if plan.returns_rows:
-                cols = self._with_sources(plan, [result_column(d[0], str(d[1]), self.engine)
-                                                 for d in self.cursor.description or ()])
+                cols = self._float_digits(self._with_sources(plan, [result_column(d[0], str(d[1]), self.engine)
+                                                                    for d in self.cursor.description or ()]))
                 if plan.constant_candidate and not any("INTERVAL" in str(d[1]) for d in self.cursor.description):
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
@@ -343,6 +344,16 @@ class EngineSession:
             raise self._fail(e, plan)
         finally:
             self.running = False
+
+    def _float_digits(self, cols: list) -> list:
+        """extra_float_digits of 0 or less: floats written with 15 (float4: 6) plus that many
+        significant digits, as PostgreSQL does; above 0 the shortest exact form (its default)."""
+        extra = int(self.settings.get("extra_float_digits") or 1)
+        if extra > 0:
+            return cols
+        from dataclasses import replace
+        base = {T.FLOAT8: 15, T.FLOAT4: 6}
+        return [replace(c, float_digits=base[c.type_oid] + extra) if c.type_oid in base else c for c in cols]
 
     def _read_only(self) -> bool:
         """BEGIN READ ONLY, SET TRANSACTION READ ONLY, or default_transaction_read_only outside one."""

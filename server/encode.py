@@ -9,9 +9,10 @@ import pyarrow.compute  # noqa: F401
 from redduck.protocol import types as T
 from redduck.protocol.codecs import values
 from redduck.protocol.codecs.arrow_binary import encode_binary_array, framed_fixed
-from redduck.protocol.codecs.arrow_text import encode_text_array
+from redduck.protocol.codecs.arrow_text import encode_text_array, to_binary
 from redduck.protocol.codecs.copy_format import copy_out_rows
 from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
+from redduck.protocol.codecs.float_text import format_float_to, format_floats_to
 
 
 def column_formats(formats: tuple, ncols: int) -> list[int]:
@@ -29,9 +30,11 @@ def _tzinfo(tz: str):
         return None
 
 
-def _python_encoder(oid: int, fmt: int, tz: str):
+def _python_encoder(oid: int, fmt: int, tz: str, float_digits: int = 0):
     if fmt == 1:
         return lambda v: values.encode_binary(v, oid)
+    if float_digits:
+        return lambda v: format_float_to(v, float_digits).encode()
     if oid == T.TIMESTAMPTZ:
         tzi = _tzinfo(tz)
         return lambda v: values.format_timestamp(v, tzi).encode()
@@ -48,14 +51,15 @@ def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UT
     for piece in pieces:
         if isinstance(piece, pa.RecordBatch):
             cols, framed = [], []
-            for a, o, f in zip(piece.columns, oids, formats):
+            for a, o, f, c in zip(piece.columns, oids, formats, columns):
                 pre = framed_fixed(a, o) if f == 1 else None
                 framed.append(pre is not None)
-                cols.append(pre if pre is not None else
-                            encode_binary_array(a, o) if f == 1 else encode_text_array(a, o, tz))
+                cols.append(pre if pre is not None else encode_binary_array(a, o) if f == 1 else
+                            to_binary(format_floats_to(a, c.float_digits)) if c.float_digits else
+                            encode_text_array(a, o, tz))
             out.append(encode_datarows(cols, piece.num_rows, framed))
         else:
-            encoders = [_python_encoder(o, f, tz) for o, f in zip(oids, formats)]
+            encoders = [_python_encoder(o, f, tz, c.float_digits) for o, f, c in zip(oids, formats, columns)]
             out.append(encode_rows_python(piece, encoders))
     return b"".join(out)
 

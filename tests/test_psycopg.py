@@ -409,3 +409,16 @@ def test_integrity_errors_read_as_postgresql_words_them(conn):
         conn.execute("select 2147483647::int4 + 1::int4")
     with pytest.raises(pgerr.NumericValueOutOfRange, match="^smallint out of range"):
         conn.execute("select 100000::smallint")
+
+
+def test_extra_float_digits_zero_and_below(conn):
+    conn.execute("create or replace table efd (x double precision, y real)")
+    conn.execute("insert into efd select 0.1::float8 + 0.2::float8, 1::real / 3::real")
+    conn.execute("set extra_float_digits = 0")
+    assert conn.execute("select 0.1::float8 + 0.2::float8").fetchone() == (0.3,)   # a constant
+    assert conn.execute("select x, y::text from efd").fetchone()[0] == 0.3          # a table, Arrow path
+    assert conn.execute("select y from efd").fetchone()[0] == pytest.approx(0.333333, abs=1e-9)
+    conn.execute("set extra_float_digits = -3")
+    assert conn.execute("select x from efd").fetchone()[0] == 0.3
+    conn.execute("set extra_float_digits = 1")
+    assert conn.execute("select x from efd").fetchone()[0] == 0.30000000000000004

@@ -86,3 +86,21 @@ def format_floats(arr: pa.Array, kind: str = "float8") -> pa.Array:
         redone = _as_exponent(sub, int(value)) if want_exp[rows][0] else _as_plain(sub, int(value))
         fixed = pc.if_else(pa.array(rows), redone, fixed)
     return pc.replace_with_mask(s, pa.array(near), fixed)
+
+
+def format_floats_to(arr: pa.Array, digits: int) -> pa.Array:
+    """Floats with `digits` significant digits, as PostgreSQL writes them when extra_float_digits
+    is 0 or less (C's %.*g: 15 + extra_float_digits for float8, 6 + it for float4)."""
+    x = arr.to_numpy(zero_copy_only=False).astype(np.float64)
+    text = np.char.mod(f"%.{max(digits, 1)}g", x)
+    text = np.where(np.isnan(x), "NaN", np.where(np.isposinf(x), "Infinity", np.where(np.isneginf(x), "-Infinity", text)))
+    return pa.array(text.tolist(), pa.string(), mask=arr.is_null().to_numpy(zero_copy_only=False))
+
+
+def format_float_to(v: float, digits: int) -> str:
+    """One value, as format_floats_to writes it."""
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return "%.*g" % (max(digits, 1), v)
