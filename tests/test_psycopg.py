@@ -405,6 +405,9 @@ def test_integrity_errors_read_as_postgresql_words_them(conn):
     with pytest.raises(pgerr.CheckViolation) as e:
         conn.execute("insert into ie_kid values (1, 1, -5)")
     assert e.value.diag.message_primary == 'new row for relation "ie_kid" violates check constraint "ie_kid_n_check"'
+    # as PostgreSQL prints the check: doubled parentheses plain, single ones pretty (psql's \d)
+    assert conn.execute("select pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) from pg_constraint "
+                        "where conname = 'ie_kid_n_check'").fetchone() == ("CHECK ((n > 0))", "CHECK (n > 0)")
     with pytest.raises(pgerr.NumericValueOutOfRange, match="^integer out of range"):
         conn.execute("select 2147483647::int4 + 1::int4")
     with pytest.raises(pgerr.NumericValueOutOfRange, match="^smallint out of range"):

@@ -114,7 +114,12 @@ _MACROS = {
     "obj_description": ("o, cat", _DESCRIPTION.format(sub="0") + ", (o) AS " + _DESCRIPTION.format(sub="0")),
     "col_description": ("o, n", _DESCRIPTION.format(sub="n")),
     "shobj_description": ("o, cat", "NULL::VARCHAR"),
-    "pg_get_constraintdef": ("o", _CONSTRAINTDEF + ", (o, pretty) AS " + _CONSTRAINTDEF),
+    # pretty (psql's \\d): a check's expression without the parentheses DuckDB keeps around it,
+    # CHECK (x > 0) where the plain form is CHECK ((x > 0)), as PostgreSQL prints them
+    "pg_get_constraintdef": ("o", _CONSTRAINTDEF + ", (o, pretty) AS CASE WHEN pretty AND " + _CONSTRAINTDEF
+                             + " LIKE 'CHECK ((%))' THEN 'CHECK ' || substr(" + _CONSTRAINTDEF + ", 8, len(" + _CONSTRAINTDEF
+                             + ") - 8) ELSE "
+                             + _CONSTRAINTDEF + " END"),
     # no partitioning here: a relation is its own only ancestor
     "pg_partition_ancestors": ("o", "CAST(o AS BIGINT)"),
     "pg_get_serial_sequence": ("t, c", "(SELECT rd_s.schema_name || '.' || rd_s.sequence_name FROM duckdb_sequences() rd_s "
