@@ -9,7 +9,7 @@ CASES = [
     ("select array_remove(array[1,2,1], 1), array_replace(array[1,2,1], 1, 9)", ([2], [9, 2, 9])),
     ("select array_positions(array[1,2,1], 1), array_dims(array[1,2]), array_ndims(array[1,2])",
      ([1, 3], "[1:2]", 1)),
-    ("select trim_array(array[1,2,3], 1), array_fill(7, array[3])", ([1, 2], [7, 7, 7])),
+    ("select trim_array(array[1,2,3], 1), array_fill(7, array[3]), cardinality(array[1,2])", ([1, 2], [7, 7, 7], 2)),
     ("select num_nonnulls(1, null, 2), num_nulls(1, null)", (2, 1)),
     ("select width_bucket(5, 0, 10, 5), width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5)", (3, 0, 6)),
     ("select get_byte('\\x1234'::bytea, 0), convert_from('\\x616263'::bytea, 'UTF8')", (18, "abc")),

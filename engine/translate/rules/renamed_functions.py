@@ -1,7 +1,7 @@
 """Functions DuckDB names or types otherwise: `every(b)` → `bool_and(b)`; `pg_typeof(x)` →
 PostgreSQL's name of x's type (`pg_typeof(1.5)` is numeric; DuckDB would say decimal(2,1));
 `num_nulls(a, b, …)` → `(a IS NULL)::INT + …` (a macro takes a fixed number of arguments);
-`width_bucket(…)` → redduck's macro (sqlglot reads it as a function DuckDB has not)."""
+`cardinality(a)` → `CAST(len(a) AS INTEGER)`; `width_bucket(…)` → redduck's macro (sqlglot reads it as a function DuckDB has not)."""
 from __future__ import annotations
 
 from sqlglot import exp
@@ -15,6 +15,8 @@ def renamed_functions(tree: exp.Expression, ctx) -> exp.Expression:
         if not isinstance(node, exp.Anonymous):
             return node
         name = node.name.lower()
+        if name == "cardinality" and len(node.expressions) == 1:   # DuckDB's is unsigned (numeric to a client)
+            return exp.cast(exp.Anonymous(this="len", expressions=[node.expressions[0]]), "INTEGER")
         if name == "every" and len(node.expressions) == 1:
             return exp.LogicalAnd(this=node.expressions[0])
         if name in ("num_nulls", "num_nonnulls") and node.expressions:
