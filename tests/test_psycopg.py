@@ -373,6 +373,12 @@ def test_read_only_transactions_refuse_writes(conn):
     assert conn.execute("select count(*) from ro_t").fetchone() == (1,)
 
 
+def test_current_setting_follows_set(conn):
+    for name in ("first", "second"):   # the translation of current_setting() was cached with the old value
+        conn.execute(f"set application_name = '{name}'")
+        assert conn.execute("select current_setting('application_name')").fetchone() == (name,)
+
+
 def test_set_is_transactional(conn):
     conn.execute("set application_name = 'before'")
     conn.execute("begin")

@@ -30,7 +30,8 @@ class TranslateContext:
     column_type: object = field(default=None, compare=False, repr=False)
 
     def key(self) -> tuple:
-        return (self.pid, self.database, self.user, self.settings.get("search_path"),
+        # every setting: rules read them (current_setting('x') becomes the session's value)
+        return (self.pid, self.database, self.user, tuple(sorted(self.settings.items())),
                 self.model_functions, self.catalog_version, self.cursors)
 
 
