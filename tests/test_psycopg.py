@@ -431,3 +431,18 @@ def test_extra_float_digits_zero_and_below(conn):
     assert conn.execute("select x from efd").fetchone()[0] == 0.3
     conn.execute("set extra_float_digits = 1")
     assert conn.execute("select x from efd").fetchone()[0] == 0.30000000000000004
+
+
+def test_timestamptz_literals_read_in_the_session_zone(conn):
+    import datetime as _dt
+    conn.execute("create or replace table tzl (t timestamptz)")
+    conn.execute("set timezone = 'America/New_York'")
+    try:
+        conn.execute("insert into tzl values ('2020-06-01 12:00'), ('2020-06-01 12:00+00')")
+        got = [r[0].astimezone(_dt.timezone.utc) for r in conn.execute("select t from tzl order by t").fetchall()]
+        assert got == [_dt.datetime(2020, 6, 1, 12, tzinfo=_dt.timezone.utc),
+                       _dt.datetime(2020, 6, 1, 16, tzinfo=_dt.timezone.utc)]
+        value = conn.execute("select '2020-06-01 12:00'::timestamptz").fetchone()[0]
+        assert value.astimezone(_dt.timezone.utc).hour == 16
+    finally:
+        conn.execute("set timezone = 'UTC'")

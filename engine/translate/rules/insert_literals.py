@@ -1,12 +1,13 @@
 """Quoted literals inserted into a column read as PostgreSQL reads them for its type:
 `INSERT INTO t (b) VALUES ('\\x0102')` into bytea → `… VALUES (unhex('0102'))` (DuckDB would store
 the characters of the text: its own escapes, not PostgreSQL's hex form); '2020-01-02 +00' into
-a date (pgjdbc's setDate in simple mode) → '2020-01-02'."""
+a date (pgjdbc's setDate in simple mode) → '2020-01-02'; a timestamptz without an offset → that
+time in the session's TimeZone."""
 from __future__ import annotations
 
 from sqlglot import exp
 
-from .typed_literals import ISO_DATE_THEN_MORE
+from .typed_literals import ISO_DATE_THEN_MORE, local_timestamptz
 
 
 def _target(tree: exp.Insert) -> tuple[str | None, list | None]:
@@ -27,7 +28,7 @@ def insert_literals(tree: exp.Expression, ctx) -> exp.Expression:
         return tree
     cols = cols or ctx.column_type(table, None, [table]) or []
     types = [(ctx.column_type(table, c, [table]) or "").upper() for c in cols]
-    if "BLOB" not in types and "DATE" not in types:
+    if not {"BLOB", "DATE", "TIMESTAMP WITH TIME ZONE"} & set(types):
         return tree
     for row in tree.expression.expressions:
         for i, value in enumerate(row.expressions if isinstance(row, exp.Tuple) else []):
@@ -39,4 +40,7 @@ def insert_literals(tree: exp.Expression, ctx) -> exp.Expression:
                 value.replace(exp.Anonymous(this="unhex", expressions=[exp.Literal.string(value.this[2:])]))
             elif types[i] == "DATE" and (m := ISO_DATE_THEN_MORE.match(value.this)):
                 value.replace(exp.Literal.string(m.group(1)))
+            elif types[i] == "TIMESTAMP WITH TIME ZONE" and (
+                    local := local_timestamptz(value.this, ctx.settings.get("timezone"))):
+                value.replace(local)   # the session's zone, as PostgreSQL reads it
     return tree

@@ -4,7 +4,8 @@ numeric (not the integer 3, which would make 1/3::numeric an integer division);
 `'abc'::varchar(2)` is 'ab' (an explicit cast truncates; DuckDB ignores the length);
 `'{a,"b c",NULL}'::text[]` is the array PostgreSQL's text form spells (DuckDB reads '[…]');
 `'2020-01-02 +00'::date` (pgjdbc's setDate, inlined in simple mode) is the date: a date reads no
-time or zone."""
+time or zone; `'2020-06-01 12:00'::timestamptz`, without an offset, is that time in the session's
+TimeZone (`timezone('America/New_York', '…'::TIMESTAMP)`; DuckDB would read it as UTC)."""
 from __future__ import annotations
 
 import re
@@ -21,6 +22,19 @@ _CHARACTER = (exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Ty
 
 
 ISO_DATE_THEN_MORE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T]\S")
+
+
+_ZONELESS = re.compile(r"\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*")
+_IANA = re.compile(r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)+")
+
+
+def local_timestamptz(text: str, zone: str | None) -> exp.Expression | None:
+    """A timestamptz literal without an offset, read in the session's zone (None: as it stands)."""
+    if not zone or zone.upper() in ("UTC", "ETC/UTC", "GMT", "Z") or not _IANA.fullmatch(zone) \
+            or not _ZONELESS.fullmatch(text):
+        return None
+    return exp.Anonymous(this="timezone", expressions=[
+        exp.Literal.string(zone), exp.cast(exp.Literal.string(text.strip()), "TIMESTAMP")])
 
 
 def _numeric(text: str) -> exp.Expression | None:
@@ -62,6 +76,8 @@ def typed_literals(tree: exp.Expression, ctx) -> exp.Expression:
                                                         for v in items]), to=to.copy())
         if to.is_type(exp.DataType.Type.DATE) and lit.is_string and (m := ISO_DATE_THEN_MORE.match(lit.name)):
             return exp.Cast(this=exp.Literal.string(m.group(1)), to=to.copy())
+        if to.is_type(exp.DataType.Type.TIMESTAMPTZ) and lit.is_string:
+            return local_timestamptz(lit.name, ctx.settings.get("timezone")) or node
         n = _length(to)
         if n is not None and lit.is_string and len(lit.name) > n:
             return exp.Cast(this=exp.Literal.string(lit.name[:n]), to=to.copy())
