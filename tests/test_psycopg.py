@@ -446,3 +446,17 @@ def test_timestamptz_literals_read_in_the_session_zone(conn):
         assert value.astimezone(_dt.timezone.utc).hour == 16
     finally:
         conn.execute("set timezone = 'UTC'")
+
+
+def test_zone_arithmetic_in_the_session_zone(conn):
+    conn.execute("set timezone = 'America/New_York'")
+    try:
+        row = conn.execute("select extract(hour from '2020-06-01 12:00+00'::timestamptz), "
+                           "date_trunc('day', '2020-06-01 02:00+00'::timestamptz)::text, "
+                           "'2020-06-01 02:00+00'::timestamptz::date, "
+                           "extract(hour from '2020-06-01 12:00'::timestamptz)").fetchone()
+        # PostgreSQL 15 in the same zone: 8, 2020-05-31 00:00:00-04, 2020-05-31, 12
+        assert (int(row[0]), row[2].isoformat(), int(row[3])) == (8, "2020-05-31", 12)
+        assert row[1].startswith("2020-05-31")
+    finally:
+        conn.execute("set timezone = 'UTC'")

@@ -27,6 +27,7 @@ from .sql_functions import sql_functions
 from .typed_literals import typed_literals
 from .session_functions import session_functions
 from .session_views import session_views
+from .session_zone import session_zone
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, renamed_functions, catalog_tables, catalog_functions, sql_functions]
+RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, session_zone, renamed_functions, catalog_tables, catalog_functions, sql_functions]

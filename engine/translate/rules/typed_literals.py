@@ -28,10 +28,14 @@ _ZONELESS = re.compile(r"\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?
 _IANA = re.compile(r"[A-Za-z_]+(/[A-Za-z0-9_+\-]+)+")
 
 
+def is_local_zone(zone: str | None) -> bool:
+    """A session TimeZone other than UTC, named as DuckDB's time-zone functions take it."""
+    return bool(zone) and zone.upper() not in ("UTC", "ETC/UTC", "GMT", "Z") and bool(_IANA.fullmatch(zone))
+
+
 def local_timestamptz(text: str, zone: str | None) -> exp.Expression | None:
     """A timestamptz literal without an offset, read in the session's zone (None: as it stands)."""
-    if not zone or zone.upper() in ("UTC", "ETC/UTC", "GMT", "Z") or not _IANA.fullmatch(zone) \
-            or not _ZONELESS.fullmatch(text):
+    if not is_local_zone(zone) or not _ZONELESS.fullmatch(text):
         return None
     return exp.Anonymous(this="timezone", expressions=[
         exp.Literal.string(zone), exp.cast(exp.Literal.string(text.strip()), "TIMESTAMP")])
