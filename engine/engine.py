@@ -156,6 +156,17 @@ class Engine:
                      "min(redduck_pg.stable_oid('t', schema_name, type_name)) "
                      "FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal GROUP BY ALL").get(duck_type)
 
+    def declared_length(self, table: str, column: str) -> tuple[int, int] | None:
+        """(OID, length) of a varchar(n)/char(n) column named `table` (or schema.table) and `column`."""
+        found = self._catalog_lookup(
+            "lengths", "SELECT schema_name, table_name, column_name, type_oid, typmod - 4 "
+                       "FROM redduck_pg.declared_types WHERE typmod > 4", keys=3)
+        schema, _, name = table.lower().rpartition(".")
+        for (s, t, c), decl in found.items():
+            if t == name and c == column.lower() and (not schema or s == schema):
+                return decl
+        return None
+
     def declared_type(self, table_oid: int, attnum: int) -> tuple[int, int] | None:
         """(OID, typmod) of a varchar(n)/char(n) column (catalog/columns.py)."""
         return self._catalog_lookup(

@@ -40,6 +40,7 @@ _BY_MESSAGE = [
     (r"Type with name .* does not exist", E.UNDEFINED_OBJECT),
     (r"already exists", E.DUPLICATE_TABLE),
     (r"Division by zero", E.DIVISION_BY_ZERO),
+    (r"value too long for type", "22001"),
     (r"Duplicate key|PRIMARY KEY or UNIQUE constraint violat|violates (primary key|unique) constraint", E.UNIQUE_VIOLATION),
     (r"NOT NULL constraint failed", E.NOT_NULL_VIOLATION),
     (r"foreign key constraint", E.FOREIGN_KEY_VIOLATION),

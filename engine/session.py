@@ -148,7 +148,8 @@ class EngineSession:
                                 catalog_version=self.engine.catalog_version,
                                 cursors=tuple((n, c.statement, c.hold, c.binary, c.scroll)
                                               for n, c in self.cursors.items()),
-                                column_type=self.engine.column_type)
+                                column_type=self.engine.column_type,
+                                declared_length=self.engine.declared_length)
         return self._context
 
     def _plan_key(self, sql: str, param_oids: tuple):

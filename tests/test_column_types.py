@@ -151,3 +151,16 @@ def test_procedural_code_is_0a000(conn, sql):
     with pytest.raises(psycopg.errors.FeatureNotSupported):
         conn.execute(sql)
     assert conn.execute("select 1").fetchone() == (1,)
+
+
+def test_character_lengths_are_enforced_on_insert_and_update(conn):
+    conn.execute("create or replace table ct_len (code varchar(5), flag char(2), note text)")
+    conn.execute("insert into ct_len values ('abcde', 'y', 'anything at all')")
+    conn.execute("insert into ct_len values (%s, %s, %s)", ["ab       ", "n", "x"])   # spaces past 5 are cut
+    with pytest.raises(psycopg.errors.StringDataRightTruncation, match=r"character varying\(5\)"):
+        conn.execute("insert into ct_len values ('abcdef', 'y', '')")
+    with pytest.raises(psycopg.errors.StringDataRightTruncation, match=r"character\(2\)"):
+        conn.execute("insert into ct_len (flag) values (%s)", ["yes"])
+    with pytest.raises(psycopg.errors.StringDataRightTruncation):
+        conn.execute("update ct_len set code = 'toolong'")
+    assert conn.execute("select code from ct_len order by code").fetchall() == [("ab   ",), ("abcde",)]

@@ -24,6 +24,11 @@ SCALAR = {
     "jsonb_strip_nulls": ("j", f"json_strip_nulls({_JSON})"),
     "jsonb_pretty": ("j", f"json_pretty({_JSON})"),
     "to_jsonb": ("x", "to_json(x)"),
+    # a value for a varchar(n)/char(n) column (rules/character_lengths.py): spaces past n are cut,
+    # anything else longer is 22001
+    "fit_length": ("v, n, t", "CASE WHEN v IS NULL OR length(CAST(v AS VARCHAR)) <= n THEN v "
+                              "WHEN length(rtrim(CAST(v AS VARCHAR))) <= n THEN left(CAST(v AS VARCHAR), n) "
+                              "ELSE error('value too long for type ' || t) END"),
     # numbers, bytes, time
     "width_bucket": ("x, lo, hi, n", "CASE WHEN x < lo THEN 0 WHEN x >= hi THEN n + 1 "
                                      "ELSE CAST(floor((x - lo) * n / (hi - lo)) AS INTEGER) + 1 END"),

@@ -28,6 +28,8 @@ class TranslateContext:
     cursors: tuple = ()  # (name, statement, holdable, binary, scrollable) of SQL cursors
     # (table, column, tables) → DuckDB type; not in the key: types change with catalog_version
     column_type: object = field(default=None, compare=False, repr=False)
+    # (table, column) → (OID, n) of a varchar(n)/char(n) column; changes with catalog_version too
+    declared_length: object = field(default=None, compare=False, repr=False)
 
     def key(self) -> tuple:
         # every setting: rules read them (current_setting('x') becomes the session's value)

@@ -5,6 +5,7 @@ A rule takes (tree, ctx) and returns the rewritten tree (or None for 'unchanged'
 from .aggregate_types import aggregate_types
 from .array_concat import array_concat
 from .catalog_functions import catalog_functions
+from .character_lengths import character_lengths
 from .catalog_tables import catalog_tables
 from .column_names import pg_column_names
 from .enum_order import enum_order
@@ -30,4 +31,4 @@ from .session_views import session_views
 from .session_zone import session_zone
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, session_zone, renamed_functions, catalog_tables, catalog_functions, sql_functions]
+RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, character_lengths, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, session_zone, renamed_functions, catalog_tables, catalog_functions, sql_functions]
