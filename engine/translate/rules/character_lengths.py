@@ -8,6 +8,8 @@ from sqlglot import exp
 
 from redduck.protocol import types as T
 
+from .targets import write_target
+
 
 def _fit(value: exp.Expression, decl: tuple[int, int]) -> exp.Expression:
     oid, n = decl
@@ -16,20 +18,10 @@ def _fit(value: exp.Expression, decl: tuple[int, int]) -> exp.Expression:
                                                          exp.Literal.string(name)])
 
 
-def _table(tree: exp.Expression) -> tuple[str | None, list | None]:
-    target = tree.this
-    if isinstance(target, exp.Schema) and isinstance(target.this, exp.Table):
-        t = target.this
-        return ".".join(p for p in (t.db, t.name) if p), [c.name for c in target.expressions]
-    if isinstance(target, exp.Table):
-        return ".".join(p for p in (target.db, target.name) if p), None
-    return None, None
-
-
 def character_lengths(tree: exp.Expression, ctx) -> exp.Expression:
     if ctx.declared_length is None or not isinstance(tree, (exp.Insert, exp.Update)):
         return tree
-    table, cols = _table(tree)
+    table, cols = write_target(tree)
     if table is None:
         return tree
     if isinstance(tree, exp.Update):

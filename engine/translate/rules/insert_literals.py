@@ -7,23 +7,14 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .targets import write_target
 from .typed_literals import ISO_DATE_THEN_MORE, local_timestamptz
-
-
-def _target(tree: exp.Insert) -> tuple[str | None, list | None]:
-    target = tree.this
-    if isinstance(target, exp.Schema) and isinstance(target.this, exp.Table):
-        t = target.this
-        return ".".join(p for p in (t.db, t.name) if p), [c.name for c in target.expressions]
-    if isinstance(target, exp.Table):
-        return ".".join(p for p in (target.db, target.name) if p), None
-    return None, None
 
 
 def insert_literals(tree: exp.Expression, ctx) -> exp.Expression:
     if not isinstance(tree, exp.Insert) or ctx.column_type is None or not isinstance(tree.expression, exp.Values):
         return tree
-    table, cols = _target(tree)
+    table, cols = write_target(tree)
     if table is None:
         return tree
     cols = cols or ctx.column_type(table, None, [table]) or []
