@@ -10,6 +10,7 @@ import duckdb
 
 from redduck.protocol import types as T
 
+from .catalog.columns import enum_type_text
 from .database import catalog_name, open_database
 from .session import EngineSession
 
@@ -151,9 +152,7 @@ class Engine:
     def enum_type_oid(self, duck_type: str) -> int | None:
         """The OID of the enum type a DuckDB ENUM('a', 'b') result column is of."""
         return self._catalog_lookup(
-            "enums", "SELECT 'ENUM(' || array_to_string(list_transform(labels, lambda l: chr(39) || "
-                     "replace(l, chr(39), chr(39) || chr(39)) || chr(39)), ', ') || ')', "
-                     "min(redduck_pg.stable_oid('t', schema_name, type_name)) "
+            "enums", f"SELECT {enum_type_text('labels')}, min(redduck_pg.stable_oid('t', schema_name, type_name)) "
                      "FROM duckdb_types() WHERE logical_type = 'ENUM' AND NOT internal GROUP BY ALL").get(duck_type)
 
     def declared_length(self, table: str, column: str) -> tuple[int, int] | None:

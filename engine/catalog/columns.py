@@ -171,15 +171,21 @@ def attributes_with_indexes_sql() -> str:
             "JOIN rd_ta a ON a.attrelid = k.indrelid AND a.attnum = k.key")
 
 
+def enum_type_text(labels: str) -> str:
+    """SQL for the type DuckDB prints for an enum of these labels: ENUM('a', 'b') (a column's
+    type names no enum, only its labels)."""
+    return ("'ENUM(' || array_to_string(list_transform(" + labels + ", lambda l: chr(39) || "
+            "replace(l, chr(39), chr(39) || chr(39)) || chr(39)), ', ') || ')'")
+
+
 def enum_columns_sql() -> str:
     """The enum type of each enum column. DuckDB's pg_attribute gives every enum one id, and a
     column only knows the labels, which name the type."""
     return ("SELECT c.table_oid, c.schema_name, c.table_name, c.column_index, "
             f"min({stable('t', 't.schema_name', 't.type_name')}) AS type_oid, "
             "min(t.type_name) AS type_name FROM duckdb_columns() c "
-            "JOIN duckdb_types() t ON t.logical_type = 'ENUM' AND NOT t.internal AND c.data_type = 'ENUM(' || "
-            "array_to_string(list_transform(t.labels, lambda l: chr(39) || replace(l, chr(39), chr(39) || chr(39)) "
-            "|| chr(39)), ', ') || ')' WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL")
+            f"JOIN duckdb_types() t ON t.logical_type = 'ENUM' AND NOT t.internal "
+            f"AND c.data_type = {enum_type_text('t.labels')} WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL")
 
 
 def array_types_sql() -> str:

@@ -9,6 +9,8 @@ import re
 
 from sqlglot import exp
 
+from .targets import column_type, table_aliases
+
 _SMALL_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
 _INTEGERS = _SMALL_INTEGERS | {"BIGINT", "UINTEGER", "UBIGINT", "HUGEINT"}
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
@@ -20,9 +22,8 @@ def _type_of(e: exp.Expression, aliases: dict, ctx) -> str | None:
     while isinstance(e, exp.Paren):
         e = e.this
     if isinstance(e, exp.Column):
-        table = aliases.get(e.table.lower()) if e.table else None
-        dtype = ctx.column_type(table, e.name, list(aliases.values()))
-        return dtype.upper() if isinstance(dtype, str) else None
+        dtype = column_type(e, aliases, ctx)
+        return dtype.upper() if dtype else None
     if isinstance(e, exp.Literal) and e.is_int:
         return "INTEGER"
     if isinstance(e, exp.Neg):
@@ -54,7 +55,7 @@ def aggregate_types(tree: exp.Expression, ctx) -> exp.Expression:
     nodes = list(tree.find_all(exp.Sum, exp.Avg))
     if not nodes:
         return tree
-    aliases = {t.alias_or_name.lower(): ".".join(p for p in (t.db, t.name) if p) for t in tree.find_all(exp.Table)}
+    aliases = table_aliases(tree)
     for node in nodes:
         dtype = _column_type(node, aliases, ctx)
         if dtype is None:

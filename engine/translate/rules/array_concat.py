@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .targets import column_type, table_aliases
+
 
 def _is_array(e: exp.Expression, aliases: dict, ctx) -> bool | None:
     """True / False when known, None when not."""
@@ -15,10 +17,9 @@ def _is_array(e: exp.Expression, aliases: dict, ctx) -> bool | None:
         return True
     if isinstance(e, exp.Literal):
         return False
-    if isinstance(e, exp.Column) and ctx.column_type is not None:
-        table = aliases.get(e.table.lower()) if e.table else None
-        dtype = ctx.column_type(table, e.name, list(aliases.values()))
-        return dtype.endswith("]") if isinstance(dtype, str) else None
+    if isinstance(e, exp.Column):
+        dtype = column_type(e, aliases, ctx)
+        return dtype.endswith("]") if dtype else None
     return None
 
 
@@ -26,7 +27,7 @@ def array_concat(tree: exp.Expression, ctx) -> exp.Expression:
     pipes = list(tree.find_all(exp.DPipe))
     if not pipes:
         return tree
-    aliases = {t.alias_or_name.lower(): ".".join(p for p in (t.db, t.name) if p) for t in tree.find_all(exp.Table)}
+    aliases = table_aliases(tree)
     for node in reversed(pipes):   # innermost first: a || b || c nests left
         left, right = _is_array(node.this, aliases, ctx), _is_array(node.expression, aliases, ctx)
         if left and right is False:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .targets import column_type, table_aliases
+
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def _enum_type(col: exp.Column, aliases: dict, ctx) -> str | None:
-    if ctx.column_type is None:
-        return None
-    table = aliases.get(col.table.lower()) if col.table else None
-    dtype = ctx.column_type(table, col.name, list(aliases.values()))
-    return dtype if isinstance(dtype, str) and dtype.upper().startswith("ENUM(") else None
+    dtype = column_type(col, aliases, ctx)
+    return dtype if dtype and dtype.upper().startswith("ENUM(") else None
 
 
 def _as_enum(lit: exp.Expression, dtype: str) -> exp.Expression:
@@ -24,7 +23,7 @@ def enum_order(tree: exp.Expression, ctx) -> exp.Expression:
     nodes = [n for n in tree.find_all(*_ORDERING, exp.Between)]
     if not nodes:
         return tree
-    aliases = {t.alias_or_name.lower(): ".".join(p for p in (t.db, t.name) if p) for t in tree.find_all(exp.Table)}
+    aliases = table_aliases(tree)
     for node in nodes:
         if isinstance(node, exp.Between):
             if isinstance(node.this, exp.Column) and (dtype := _enum_type(node.this, aliases, ctx)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from .targets import column_type, table_aliases
 from .typed_literals import is_local_zone
 
 
@@ -20,9 +21,8 @@ def _tstz(e: exp.Expression, aliases: dict, ctx) -> bool:
     if isinstance(e, exp.Anonymous) and e.name.lower() == "timezone" and len(e.expressions) == 2 \
             and isinstance(e.expressions[1], exp.Cast) and e.expressions[1].to.is_type(exp.DataType.Type.TIMESTAMP):
         return True   # a literal read in the session's zone (typed_literals)
-    if isinstance(e, exp.Column) and ctx.column_type is not None:
-        table = aliases.get(e.table.lower()) if e.table else None
-        return ctx.column_type(table, e.name, list(aliases.values())) == "TIMESTAMP WITH TIME ZONE"
+    if isinstance(e, exp.Column):
+        return column_type(e, aliases, ctx) == "TIMESTAMP WITH TIME ZONE"
     return False
 
 
@@ -34,7 +34,7 @@ def session_zone(tree: exp.Expression, ctx) -> exp.Expression:
     zone = ctx.settings.get("timezone")
     if not is_local_zone(zone):
         return tree
-    aliases = {t.alias_or_name.lower(): ".".join(p for p in (t.db, t.name) if p) for t in tree.find_all(exp.Table)}
+    aliases = table_aliases(tree)
 
     def fix(node):
         if isinstance(node, exp.TimestampTrunc) and _tstz(node.this, aliases, ctx):
