@@ -1,7 +1,10 @@
 """Result pieces (python rows or Arrow batches) → DataRow bytes in the client's formats."""
 from __future__ import annotations
 
+import os
+import threading
 import zoneinfo
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
@@ -13,6 +16,20 @@ from redduck.protocol.codecs.arrow_text import encode_text_array, to_binary
 from redduck.protocol.codecs.copy_format import copy_out_rows
 from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
 from redduck.protocol.codecs.float_text import format_float_to, format_floats_to
+
+
+ENCODE_AHEAD = 2      # batches of one large result encoding at once
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def encoder_pool() -> ThreadPoolExecutor:
+    """Threads shared by all sessions for encoding large results beside their DuckDB reads."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="redduck-encode")
+        return _pool
 
 
 def column_formats(formats: tuple, ncols: int) -> list[int]:

@@ -7,6 +7,7 @@ statement in one session never delays another.
 from __future__ import annotations
 
 import asyncio
+import collections
 import enum
 import logging
 import secrets
@@ -25,7 +26,7 @@ from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
 from .auth import hba
 from .auth.exchange import AuthFailed, PasswordExchange
 from .copy_pipe import CopyPipe
-from .encode import column_formats, encode_copy_pieces, encode_pieces
+from .encode import ENCODE_AHEAD, column_formats, encode_copy_pieces, encode_pieces, encoder_pool
 
 log = logging.getLogger("redduck.session")
 
@@ -457,21 +458,15 @@ class Session:
         tz = self.engine.settings["timezone"]
         src = result.rows
         remaining = max_rows
-        ahead = None  # the next chunk, encoded on the worker while this one is written
         while True:
             want = remaining if max_rows else 0
             pre = getattr(result, "prefetched", None)
             if pre is not None:
                 result.prefetched = None
-                data = pre
-            elif ahead is not None:
-                data, ahead = await ahead, None
+                chunk, n = pre
             else:
-                data = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
-            chunk, n = data
+                chunk, n = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
             self.send_raw(chunk)
-            if not max_rows and not src.exhausted and len(chunk) > (256 << 10):
-                ahead = asyncio.ensure_future(self.run(_fetch_encoded, src, 0, cols, fmts, tz))
             if portal is not None:
                 portal.sent += n
             if max_rows:
@@ -481,18 +476,40 @@ class Session:
                     return True
             if src.exhausted:
                 break
+            if not max_rows and len(chunk) > (256 << 10):
+                await self._stream_rest(src, cols, fmts, tz, flush, portal)
+                break
             if sum(len(b) for b in self.out) > (1 << 20):
-                try:
-                    await flush()
-                except BaseException:
-                    if ahead is not None:   # the client is gone: the read-ahead must not outlive it
-                        ahead.cancel()
-                        ahead.add_done_callback(_retrieve)
-                    raise
+                await flush()
         total = portal.sent if portal is not None else src.count
         src.close()
         self.send(M.CommandComplete(result.final_tag(total)))
         return False
+
+    async def _stream_rest(self, src, cols, fmts, tz, flush, portal) -> None:
+        """The rest of a large result: this session's worker reads DuckDB's batches in order
+        while the shared encoder pool encodes up to ENCODE_AHEAD of them at once (pyarrow and
+        NumPy release the GIL), and the loop writes each as soon as it and those before it are done."""
+        loop = asyncio.get_running_loop()
+        inflight: collections.deque = collections.deque()
+        try:
+            while True:
+                while not src.exhausted and len(inflight) < ENCODE_AHEAD:
+                    pieces = await self.run(src.fetch, 0)
+                    if pieces:
+                        inflight.append(loop.run_in_executor(encoder_pool(), _encode, pieces, cols, fmts, tz))
+                if not inflight:
+                    return
+                chunk, n = await inflight.popleft()
+                self.send_raw(chunk)
+                if portal is not None:
+                    portal.sent += n
+                if sum(len(b) for b in self.out) > (1 << 20):
+                    await flush()
+        finally:
+            for fut in inflight:    # the client is gone or the fetch failed: drop what is encoding
+                fut.cancel()
+                fut.add_done_callback(_retrieve)
 
     async def _send_copy_out(self, result, flush) -> None:
         opts = result.copy_out
@@ -758,7 +775,10 @@ def row_description(cols, fmts) -> M.RowDescription:
 
 
 def _fetch_encoded(src, want, cols, fmts, tz):
-    pieces = src.fetch(want)
+    return _encode(src.fetch(want), cols, fmts, tz)
+
+
+def _encode(pieces, cols, fmts, tz):
     return encode_pieces(pieces, cols, fmts, tz), sum(len(p) for p in pieces)
 
 

@@ -70,6 +70,17 @@ def test_pipeline_mode(server):
         assert cur.fetchone()[0] == 20
 
 
+@pytest.mark.parametrize("binary", [False, True])
+def test_large_result_arrives_whole_and_in_order(server, binary):
+    # past the first chunk the batches are encoded several at once: they must still arrive in order
+    n = 300_000
+    with psycopg.connect(server.dsn()) as c:
+        rows = c.cursor(binary=binary).execute(
+            "select range::int as i, 'v' || range as s, range * 0.5 as d from range(%s) order by range", (n,)).fetchall()
+    assert len(rows) == n
+    assert all(r == (i, f"v{i}", i * 0.5) for i, r in enumerate(rows))
+
+
 @pytest.mark.parametrize("fmt", ["text", "csv", "binary"])
 def test_copy_in_and_out(server, fmt):
     with psycopg.connect(server.dsn(), autocommit=True) as c:

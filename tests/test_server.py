@@ -175,6 +175,17 @@ def test_client_vanishing_mid_copy_commits_nothing(server):
         assert c.execute("select count(*) from vanish").fetchone()[0] == 0
 
 
+def test_client_vanishing_mid_result_harms_nobody(server):
+    s = raw_connect(server)
+    s.sendall(M.Query("select range, 'padding-' || range from range(3000000)").encode())
+    assert len(s.recv(65536)) > 0     # rows are flowing; then the client goes away
+    s.close()
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        for _ in range(3):  # the server is still there, and a large result still streams
+            assert c.execute("select count(*) from (select range from range(200000)) t").fetchone()[0] == 200000
+            assert len(c.execute("select range from range(200000)").fetchall()) == 200000
+
+
 def test_long_query_does_not_block_other_sessions(server):
     def long_query():
         with psycopg.connect(server.dsn(), autocommit=True) as c:
