@@ -85,6 +85,9 @@ class Engine:
     def model_function_names(self) -> frozenset:
         return self.models.function_names() if self.models else frozenset()
 
+    def model_packings(self) -> tuple:
+        return self.models.packings() if self.models else ()
+
     def bump_catalog(self) -> None:
         with self._lock:
             self.catalog_version += 1

@@ -145,6 +145,7 @@ class EngineSession:
         self._context = TranslateContext(pid=self.pid, database=self.database, user=self.user,
                                 settings=self.settings.as_dict(),
                                 model_functions=self.engine.model_function_names(),
+                                model_packings=self.engine.model_packings(),
                                 catalog_version=self.engine.catalog_version,
                                 cursors=tuple((n, c.statement, c.hold, c.binary, c.scroll)
                                               for n, c in self.cursors.items()),

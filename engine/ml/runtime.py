@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from .features import FeatureSpec, category_values, numeric_values
+from .packing import packed_matrix
 
 NOT_READY = "55000"
 
@@ -77,20 +78,24 @@ class ModelRuntime:
             feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)
         return feeds
 
-    def run(self, args, output: str | None = None) -> np.ndarray:
+    def packed_feeds(self, rows) -> dict:
+        """The feeds of a packed call (packing.py): one FLOAT[k] array, already in `num` order."""
+        return {"num": packed_matrix(rows, len(self._num_idx))}
+
+    def run(self, args, output: str | None = None, feeds: dict | None = None) -> np.ndarray:
         output = output or self._out
-        feeds = self._feeds(args)
+        feeds = feeds if feeds is not None else self._feeds(args)
         return self._session(output, feeds).run([output], feeds)[0]
 
-    def predict(self, args) -> pa.Array:
+    def predict(self, args, feeds: dict | None = None) -> pa.Array:
         if self.problem == "regression":
-            return pa.array(self.run(args)[:, 0].astype(np.float64))
+            return pa.array(self.run(args, feeds=feeds)[:, 0].astype(np.float64))
         if self._label_out:
-            return self.labels.take(pa.array(self.run(args, self._label_out)))
-        return self.labels.take(pa.array(self.run(args).argmax(axis=1)))
+            return self.labels.take(pa.array(self.run(args, self._label_out, feeds)))
+        return self.labels.take(pa.array(self.run(args, feeds=feeds).argmax(axis=1)))
 
-    def predict_proba(self, args) -> pa.Array:
-        out = self.run(args)
+    def predict_proba(self, args, feeds: dict | None = None) -> pa.Array:
+        out = self.run(args, feeds=feeds)
         n, k = out.shape
         order = np.argsort(-out, axis=1, kind="stable")
         probs = np.take_along_axis(out, order, axis=1).astype(np.float64).reshape(-1)
@@ -149,3 +154,11 @@ class ModelFunctions:
 
     def proba(self, *args):
         return self._runtime().predict_proba(args)
+
+    def label_packed(self, rows):
+        rt = self._runtime()
+        return rt.predict(None, rt.packed_feeds(rows))
+
+    def proba_packed(self, rows):
+        rt = self._runtime()
+        return rt.predict_proba(None, rt.packed_feeds(rows))

@@ -27,6 +27,7 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DATATYPE_MISMATCH, 
                                      UNDEFINED_COLUMN, UNDEFINED_OBJECT, PgError)
 
 from ..types import oid_of
+from .packing import PACKED_PREFIX, Packing, packing_order
 from .registry import SCHEMA, ModelRecord, ModelRegistry
 from .runtime import NOT_READY, ModelFunctions, ModelRuntime, with_arity
 
@@ -46,6 +47,7 @@ class ModelState:
     runtime: ModelRuntime | None = None
     process: subprocess.Popen | None = None
     cancelled: bool = False
+    packing: tuple | None = None   # argument order of the FLOAT[k] functions, once registered
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -117,10 +119,54 @@ class ModelService:
                 self._create_function(name, with_arity(fns.proba, n), rec.param_types, prob_type, type="arrow",
                                       null_handling="special")
 
+        self._register_packed_functions(rec)
+
+    def _register_packed_functions(self, rec: ModelRecord) -> None:
+        """The FLOAT[k] forms of fn and fn_prob (packing.py), once a READY model's inputs are
+        known to be all numbers; without them calls keep their plain form."""
+        st = self.states.get(rec.name)
+        order = packing_order(rec.spec, rec.param_types) if rec.state == "READY" else None
+        if order is None:
+            return
+        fns = ModelFunctions(self, rec.name)
+        arg = [f"FLOAT[{len(order)}]"]
+        try:
+            ret = "DOUBLE" if rec.problem_type == "regression" else rec.target_type
+            self._create_function(PACKED_PREFIX + rec.function_name, fns.label_packed, arg, ret, type="arrow",
+                                  null_handling="special")
+            if rec.problem_type != "regression":
+                prob_type = f"STRUCT(labels MAP(INTEGER, {rec.target_type}), probabilities MAP(INTEGER, DOUBLE))"
+                self._create_function(PACKED_PREFIX + rec.prob_function_name, fns.proba_packed, arg, prob_type,
+                                      type="arrow", null_handling="special")
+        except (duckdb.Error, ValueError, TypeError) as e:
+            log.warning("model %s: calls stay unpacked: %s", rec.name, e)
+            return
+        if st is not None:
+            st.packing = order
+
+    def packings(self) -> tuple:
+        """Packing of every model function callable in FLOAT[k] form (rules/model_calls.py)."""
+        out = []
+        with self._lock:
+            for st in self.states.values():
+                r = st.record
+                if st.packing is None or r.state != "READY":
+                    continue
+                types = tuple(r.param_types)
+                out.append(Packing(r.function_name, PACKED_PREFIX + r.function_name, st.packing, types))
+                if r.problem_type != "regression":
+                    for name in (r.prob_function_name, r.function_name + "_probabilities"):
+                        out.append(Packing(name, PACKED_PREFIX + r.prob_function_name, st.packing, types))
+        return tuple(sorted(out, key=lambda p: p.function))
+
     def _unregister_model_functions(self, rec: ModelRecord) -> None:
         for name in (rec.function_name, rec.prob_function_name, rec.function_name + "_probabilities"):
             if name:
                 self._remove_function(name)
+                self._remove_function(PACKED_PREFIX + name)
+        st = self.states.get(rec.name)
+        if st is not None:
+            st.packing = None
 
     def function_models(self) -> dict[str, str]:
         """Model function name → model name."""
@@ -131,6 +177,7 @@ class ModelService:
                 for fn in (r.function_name, r.prob_function_name, r.function_name + "_probabilities"):
                     if fn:
                         out[fn] = name
+                        out[PACKED_PREFIX + fn] = name   # their packed forms need the same privilege
             return out
 
     def owner_of(self, name: str) -> str | None:
@@ -337,6 +384,9 @@ class ModelService:
             if rec.problem_type == "regression":
                 self._unregister_model_functions(rec)
                 self._register_model_functions(rec)
+            else:
+                self._register_packed_functions(rec)
+        self.engine.bump_catalog()   # sessions re-translate: calls of this model may now be packed
         log.info("model %s READY: %s", rec.name, {k: v for k, v in rec.metrics.items() if isinstance(v, float)})
 
     def _fail(self, st: ModelState, reason: str) -> None:

@@ -24,6 +24,7 @@ class TranslateContext:
     user: str = "redduck"
     settings: dict = field(default_factory=dict)
     model_functions: frozenset = frozenset()
+    model_packings: tuple = ()   # ml/packing.Packing of the model functions callable with FLOAT[k]
     catalog_version: int = 0
     cursors: tuple = ()  # (name, statement, holdable, binary, scrollable) of SQL cursors
     # (table, column, tables) → DuckDB type; not in the key: types change with catalog_version
@@ -34,7 +35,7 @@ class TranslateContext:
     def key(self) -> tuple:
         # every setting: rules read them (current_setting('x') becomes the session's value)
         return (self.pid, self.database, self.user, tuple(sorted(self.settings.items())),
-                self.model_functions, self.catalog_version, self.cursors)
+                self.model_functions, self.model_packings, self.catalog_version, self.cursors)
 
 
 @dataclass

@@ -118,3 +118,12 @@ def test_lean_graphs_give_the_stored_graphs_answers(trained):
     stored = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, feeds_clean)
     assert np.allclose(rt.run(clean), stored[0], atol=1e-6)
     assert np.array_equal(rt.predict(clean).to_numpy(), stored[1])
+
+
+def test_packed_matrix_reads_slices_and_nulls():
+    import pyarrow as pa
+    from redduck.engine.ml.packing import packed_matrix
+    whole = pa.FixedSizeListArray.from_arrays(pa.array(np.arange(12, dtype=np.float32)), 3)
+    assert packed_matrix(whole.slice(1, 2), 3).tolist() == [[3, 4, 5], [6, 7, 8]]
+    m = packed_matrix(pa.chunked_array([pa.array([[1, 2, None], None, [4, 5, 6]], pa.list_(pa.float32(), 3))]), 3)
+    assert m[0, :2].tolist() == [1, 2] and np.isnan(m[0, 2]) and np.isnan(m[1]).all() and m[2].tolist() == [4, 5, 6]

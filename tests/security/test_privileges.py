@@ -156,6 +156,8 @@ def test_models_create_and_execute_privileges(setup):
     with psycopg.connect(setup.dsn(user="alice", password="alice-pw"), autocommit=True) as c:
         denied(c, "SELECT m_iris_fn(1, 2, 3, 4)", "model m_iris")
         denied(c, "SELECT m_iris_fn_prob(1, 2, 3, 4)", "model m_iris")
+        # the packed form calls are rewritten to (ml/packing.py) is the same model
+        denied(c, "SELECT redduck_packed_m_iris_fn([1, 2, 3, 4]::FLOAT[4])", "model m_iris")
         denied(c, "SELECT * FROM explain_model('m_iris')", "model m_iris")
         denied(c, "SHOW MODEL m_iris", "model m_iris")
         denied(c, "DROP MODEL m_iris", "must be owner of model m_iris")
