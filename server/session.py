@@ -30,6 +30,8 @@ from .encode import ENCODE_AHEAD, column_formats, encode_copy_pieces, encode_pie
 
 log = logging.getLogger("redduck.session")
 
+FIRST_CHUNK_ROWS = 8192   # rows encoded with the statement's execution, before the first write
+
 
 class SessionState(enum.Enum):
     STARTUP = "startup"
@@ -381,15 +383,17 @@ class Session:
         except PgError as e:
             return stmts, (None, e)
 
-    def _plan_run_prefetch(self, stmt, formats, max_rows, params=None, plan=None):
-        """Worker thread: plan (unless given), execute, and encode the first chunk of rows."""
+    def _plan_run_prefetch(self, stmt, formats, max_rows, params=None, plan=None, prefetch=True):
+        """Worker thread: plan (unless given), execute, and encode the first chunk of rows:
+        up to max_rows, or FIRST_CHUNK_ROWS, so that a large result's first bytes go out soon."""
         if plan is None:
             plan = self.engine.plan_cached(stmt)
         result = self.engine.execute(plan, params or [])
-        if result.rows is not None and result.copy_out is None and result.copy_in is None:
+        if prefetch and result.rows is not None and result.copy_out is None and result.copy_in is None:
             cols = result.columns or []
             fmts = column_formats(formats, len(cols))
-            result.prefetched = _fetch_encoded(result.rows, max_rows, cols, fmts, self.engine.settings["timezone"])
+            result.prefetched = _fetch_encoded(result.rows, max_rows or FIRST_CHUNK_ROWS, cols, fmts,
+                                               self.engine.settings["timezone"])
         return plan, result
 
     async def _run_statements(self, stmts, flush, first=None) -> None:
@@ -458,6 +462,7 @@ class Session:
         tz = self.engine.settings["timezone"]
         src = result.rows
         remaining = max_rows
+        first = True
         while True:
             want = remaining if max_rows else 0
             pre = getattr(result, "prefetched", None)
@@ -476,6 +481,9 @@ class Session:
                     return True
             if src.exhausted:
                 break
+            if first:   # more is coming: let the client start on these rows
+                first = False
+                await flush()
             if not max_rows and len(chunk) > (256 << 10):
                 await self._stream_rest(src, cols, fmts, tz, flush, portal)
                 break
@@ -664,8 +672,9 @@ class Session:
         if portal is None or not portal.describe_pending:
             return
         portal.describe_pending = False
+        # no rows yet: the Execute that follows may ask for fewer than a first chunk
         _, portal.result = await self.run(self._plan_run_prefetch, None, portal.result_formats, 0,
-                                          portal.params, portal.prepared.plan)
+                                          portal.params, portal.prepared.plan, False)
         self._send_portal_description(portal)
 
     async def _execute(self, msg: M.Execute, flush) -> None:
