@@ -26,7 +26,7 @@ from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
 from .auth import hba
 from .auth.exchange import AuthFailed, PasswordExchange
 from .copy_pipe import CopyPipe
-from .encode import ENCODE_AHEAD, column_formats, encode_copy_pieces, encode_pieces, encoder_pool
+from .encode import ENCODE_AHEAD_BINARY, ENCODE_AHEAD_TEXT, column_formats, encode_copy_pieces, encode_pieces, encoder_pool
 
 log = logging.getLogger("redduck.session")
 
@@ -496,24 +496,25 @@ class Session:
 
     async def _stream_rest(self, src, cols, fmts, tz, flush, portal) -> None:
         """The rest of a large result: this session's worker reads DuckDB's batches in order
-        while the shared encoder pool encodes up to ENCODE_AHEAD of them at once (pyarrow and
+        while the shared encoder pool encodes up to ENCODE_AHEAD_* of them at once (pyarrow and
         NumPy release the GIL), and the loop writes each as soon as it and those before it are done."""
         loop = asyncio.get_running_loop()
+        ahead = ENCODE_AHEAD_BINARY if all(f == 1 for f in fmts) else ENCODE_AHEAD_TEXT
         inflight: collections.deque = collections.deque()
         try:
             while True:
-                while not src.exhausted and len(inflight) < ENCODE_AHEAD:
+                while not src.exhausted and len(inflight) < ahead:
                     pieces = await self.run(src.fetch, 0)
                     if pieces:
                         inflight.append(loop.run_in_executor(encoder_pool(), _encode, pieces, cols, fmts, tz))
                 if not inflight:
                     return
+                if sum(len(b) for b in self.out) > (1 << 20):
+                    await flush()       # while the batches in flight encode
                 chunk, n = await inflight.popleft()
                 self.send_raw(chunk)
                 if portal is not None:
                     portal.sent += n
-                if sum(len(b) for b in self.out) > (1 << 20):
-                    await flush()
         finally:
             for fut in inflight:    # the client is gone or the fetch failed: drop what is encoding
                 fut.cancel()
