@@ -1,7 +1,8 @@
 """Wire-protocol benchmark: redduck vs a throwaway PostgreSQL 15 on the same machine.
 
 Prints, medians of 3, redduck's figure, PostgreSQL's and the ratio (redduck / PostgreSQL,
-higher is better) for: (a) round trips of SELECT 1 and of statements that need no DuckDB
+higher is better; the fetches take turns, one run each, so that both see the same machine)
+for: (a) round trips of SELECT 1 and of statements that need no DuckDB
 (SET, SHOW, BEGIN/COMMIT), with DuckDB's own in-process SELECT 1 rate beside them;
 (b) fetching 1,000,000 rows × (int, double, varchar, timestamp) with psycopg (text) and
 asyncpg (binary); (c) COPY FROM STDIN of the same rows in text, CSV and binary.
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import io
 import os
+import statistics
 import sys
 import time
 
@@ -66,27 +69,48 @@ def duckdb_select1(trips: int) -> float:
     return trips / median_of(3, lambda: timed(run))
 
 
-def fetch_text(dsn: str, n: int) -> float:
-    with psycopg.connect(dsn) as c:
-        def run():
-            cur = c.execute("select i, d, s, ts from bench")
-            got = len(cur.fetchall())
-            assert got == n, got
-        return n / median_of(3, lambda: timed(run))
+def fetch_text(dsns: list[str], n: int) -> list[float]:
+    """rows/s of each server, their runs interleaved so that both see the same machine."""
+    conns = [psycopg.connect(d) for d in dsns]
+    try:
+        def run(c):
+            rows = c.execute("select i, d, s, ts from bench").fetchall()
+            assert len(rows) == n, len(rows)
+            return rows
+        return interleaved(conns, run, n)
+    finally:
+        for c in conns:
+            c.close()
 
 
-def fetch_binary(port: int, user: str, db: str, n: int) -> float:
-    async def main():
-        c = await asyncpg.connect(host="127.0.0.1", port=port, user=user, database=db)
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            rows = await c.fetch("select i, d, s, ts from bench")
-            times.append(time.perf_counter() - t0)
+def fetch_binary(peers: list[tuple[int, str, str]], n: int) -> list[float]:
+    loop = asyncio.new_event_loop()
+    conns = [loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=port, user=user, database=db))
+             for port, user, db in peers]
+    try:
+        def run(c):
+            rows = loop.run_until_complete(c.fetch("select i, d, s, ts from bench"))
             assert len(rows) == n
-        await c.close()
-        return n / sorted(times)[1]
-    return asyncio.run(main())
+            return rows
+        return interleaved(conns, run, n)
+    finally:
+        for c in conns:
+            loop.run_until_complete(c.close())
+        loop.close()
+
+
+def interleaved(conns: list, run, n: int) -> list[float]:
+    """Medians of 3 timed runs per connection, taking turns; each result is freed after its
+    timing, so that neither server's run pays for the other's garbage."""
+    times = [[] for _ in conns]
+    for _ in range(3):
+        for i, c in enumerate(conns):
+            t0 = time.perf_counter()
+            rows = run(c)
+            times[i].append(time.perf_counter() - t0)
+            del rows
+            gc.collect()
+    return [n / statistics.median(t) for t in times]
 
 
 def copy_in(dsn: str, data: bytes, fmt: str, n: int) -> float:
@@ -138,9 +162,9 @@ def main() -> None:
         r = asyncpg_trips(rd.port, "tester", rd.proc.dbname, args.trips)
         p = asyncpg_trips(pg.port, "postgres", "postgres", args.trips)
         rows.append(("(a) SELECT 1 (asyncpg), trips/s", r, p))
-        rows.append(("(b) fetch, psycopg text, rows/s", fetch_text(rd.dsn(), args.rows), fetch_text(pg.dsn(), args.rows)))
-        rows.append(("(b) fetch, asyncpg binary, rows/s", fetch_binary(rd.port, "tester", rd.proc.dbname, args.rows),
-                     fetch_binary(pg.port, "postgres", "postgres", args.rows)))
+        rows.append(("(b) fetch, psycopg text, rows/s", *fetch_text([rd.dsn(), pg.dsn()], args.rows)))
+        rows.append(("(b) fetch, asyncpg binary, rows/s",
+                     *fetch_binary([(rd.port, "tester", rd.proc.dbname), (pg.port, "postgres", "postgres")], args.rows)))
         for fmt in ("text", "csv", "binary"):
             data = copy_data(pg.dsn(), fmt)
             rows.append((f"(c) COPY FROM STDIN {fmt}, rows/s", copy_in(rd.dsn(), data, fmt, args.rows),
