@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import metrics as MX
+from .adam import adam, decay_lr
 
 
 @dataclass
@@ -174,8 +175,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
         torch.manual_seed(cfg.seed + ci)
         gen = torch.Generator(device="cpu").manual_seed(cfg.seed + ci)
         model = _build(X_tr.shape[1], hidden, n_out).to(dev)
-        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
-        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=cfg.lr_decay)
+        opt = adam(model.parameters(), lr, cfg.weight_decay, dev)
         cand_best, cand_state, cand_thr, stale, epochs_run = -math.inf, None, 0.5, 0, 0
         history = []
         n = len(Xt)
@@ -184,7 +184,7 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
             return loss_fn(out[:, 0] if n_out == 1 else out, yt[idx])
         for epoch in range(cfg.epochs):
             _train_epoch(model, opt, n, gen, cfg.batch_size, batch_loss)
-            sched.step()
+            decay_lr(opt, cfg.lr_decay)
             score, thr = _validate(model, Xv, y_va, cfg, y_mean, y_std)
             epochs_run = epoch + 1
             history.append(score)
@@ -240,7 +240,7 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
     torch.manual_seed(cfg.seed + 101)
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed + 101)
     model = _build(X_tr.shape[1], hidden, n_out).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.distill_lr, weight_decay=cfg.weight_decay)
+    opt = adam(model.parameters(), cfg.distill_lr, cfg.weight_decay, dev)
     best, best_thr, best_state, stale, epochs_run, history = -math.inf, 0.5, None, 0, 0, []
     n = len(Xt)
     for epoch in range(cfg.epochs):

@@ -127,3 +127,30 @@ def test_packed_matrix_reads_slices_and_nulls():
     assert packed_matrix(whole.slice(1, 2), 3).tolist() == [[3, 4, 5], [6, 7, 8]]
     m = packed_matrix(pa.chunked_array([pa.array([[1, 2, None], None, [4, 5, 6]], pa.list_(pa.float32(), 3))]), 3)
     assert m[0, :2].tolist() == [1, 2] and np.isnan(m[0, 2]) and np.isnan(m[1]).all() and m[2].tolist() == [4, 5, 6]
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 1e-5])
+def test_lean_adam_steps_exactly_as_torch_adam(weight_decay):
+    import torch
+    from redduck.engine.ml.adam import LeanAdam, decay_lr
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Linear(7, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    lean = torch.nn.Sequential(torch.nn.Linear(7, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    lean.load_state_dict(ref.state_dict())
+    opt_ref = torch.optim.Adam(ref.parameters(), lr=3e-3, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt_ref, gamma=0.97)
+    opt_lean = LeanAdam(lean.parameters(), lr=3e-3, weight_decay=weight_decay)
+    start = ref[0].weight.detach().clone()
+    X, y = torch.randn(256, 7), torch.randn(256, 1)
+    for epoch in range(3):
+        for i in range(0, 256, 32):
+            for model, opt in ((ref, opt_ref), (lean, opt_lean)):
+                opt.zero_grad(set_to_none=True)
+                ((model(X[i:i + 32]) - y[i:i + 32]) ** 2).mean().backward()
+                opt.step()
+        sched.step()
+        decay_lr(opt_lean, 0.97)
+    assert opt_lean.lr == opt_ref.param_groups[0]["lr"]
+    for a, b in zip(ref.parameters(), lean.parameters()):
+        assert torch.equal(a, b)
+    assert not torch.equal(ref[0].weight, start)  # they did move
