@@ -14,6 +14,7 @@ import traceback
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def _write_json(path: str, obj) -> None:
@@ -121,8 +122,7 @@ def run(job_dir: str) -> None:
     if problem == "regression":
         y = y_raw.cast(pa.float64()).to_numpy(zero_copy_only=False)
     else:
-        lookup = {v: i for i, v in enumerate(labels)}
-        y = np.array([lookup[v] for v in y_raw.to_pylist()], dtype=np.int64)
+        y = pc.index_in(y_raw, value_set=pa.array(labels, type=y_raw.type)).to_numpy(zero_copy_only=False).astype(np.int64)
     tr, va = stratified_split(y, 0.2, seed, problem != "regression")
     spec = fit(table.take(tr), features, dict(zip(features, job["feature_types"])))
     cols = {f: table.column(f) for f in features}
