@@ -152,33 +152,37 @@ def test_regression_on_diabetes(server):
 
 def test_packed_calls_score_as_the_plain_call(server):
     # a model of numbers only is called with one FLOAT[k] array (ml/packing.py); the plain
-    # call, still reachable qualified, must give the same labels and probabilities, NULLs too
+    # call, still reachable qualified, must give the same labels and probabilities, NULLs too,
+    # for every kind of number (double, integer, bigint and numeric reach float32 differently)
     with psycopg.connect(server.dsn(), autocommit=True) as c:
-        c.execute("create table pk (a double precision, b double precision, n int, y int)")
+        c.execute("create table pk (a double precision, b double precision, n int, m bigint, q numeric(10, 2), y int)")
         rng = np.random.default_rng(1)
         a, b, n = rng.normal(size=3000), rng.normal(size=3000), rng.integers(0, 1000, size=3000)
-        y = ((a * b + n / 500) > 1).astype(int)
+        m, q = rng.integers(-2**40, 2**40, size=3000), np.round(rng.normal(size=3000) * 100, 2)
+        y = ((a * b + n / 500 + q / 200) > 1).astype(int)
         with c.cursor().copy("copy pk from stdin") as cp:
-            for row in zip(a.tolist(), b.tolist(), n.tolist(), y.tolist()):
+            for row in zip(a.tolist(), b.tolist(), n.tolist(), m.tolist(), q.tolist(), y.tolist()):
                 cp.write_row(row)
         c.execute(f"create model m_pk from pk target y function m_pk_fn {FAST}")
         assert c.execute("select wait_for_model('m_pk', 300)").fetchone()[0] == "READY"
-        c.execute("insert into pk values (null, 0.5, 10, 0), (0.1, null, null, 1), (null, null, null, 0)")
-        plan = "\n".join(r[-1] for r in c.execute("explain select a from pk where m_pk_fn(a, b, n) = 1").fetchall())
+        c.execute("insert into pk values (null, 0.5, 10, 7, 1.5, 0), (0.1, null, null, null, null, 1), "
+                  "(null, null, null, null, null, 0)")
+        args = "a, b, n, m, q"
+        plan = "\n".join(r[-1] for r in c.execute(f"explain select a from pk where m_pk_fn({args}) = 1").fetchall())
         assert "redduck_packed_m_pk_fn" in plan.lower()
-        plain = "\n".join(r[-1] for r in c.execute("explain select a from pk where main.m_pk_fn(a, b, n) = 1").fetchall())
+        plain = "\n".join(r[-1] for r in c.execute(f"explain select a from pk where main.m_pk_fn({args}) = 1").fetchall())
         assert "redduck_packed" not in plain.lower()
-        rows = c.execute("select m_pk_fn(a, b, n), main.m_pk_fn(a, b, n), m_pk_fn_prob(a, b, n), "
-                         "main.m_pk_fn_prob(a, b, n) from pk").fetchall()
+        rows = c.execute(f"select m_pk_fn({args}), main.m_pk_fn({args}), m_pk_fn_prob({args}), "
+                         f"main.m_pk_fn_prob({args}) from pk").fetchall()
         assert len(rows) == 3003
         assert all(r[0] == r[1] and r[2] == r[3] for r in rows)
         assert {r[0] for r in rows} == {0, 1}
         with pytest.raises(psycopg.Error) as ei:   # wrong types: the plain call's error, as before
-            c.execute("select m_pk_fn('x'::text, b, n) from pk")
-        assert ei.value.sqlstate == "42883" and "m_pk_fn(DOUBLE, DOUBLE, INTEGER)" in str(ei.value)
+            c.execute("select m_pk_fn('x'::text, b, n, m, q) from pk")
+        assert ei.value.sqlstate == "42883" and "m_pk_fn(DOUBLE, DOUBLE, INTEGER, BIGINT, DECIMAL(10,2))" in str(ei.value)
         c.execute("drop model m_pk")
         with pytest.raises(psycopg.Error):
-            c.execute("select m_pk_fn(a, b, n) from pk")
+            c.execute(f"select m_pk_fn({args}) from pk")
 
 
 def test_model_survives_restart_and_training_restart_fails_cleanly(fresh_server, tmp_path):
