@@ -73,6 +73,24 @@ def device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def _forward(linears: list, x):
+    """The network's training forward pass without nn.Module's call machinery: the same
+    kernels in the same order (so the same numbers and gradients), minus ~1.5 s of a 25 s
+    CREATE MODEL spent in Module.__call__ bookkeeping for six modules a step."""
+    import torch.nn.functional as F
+    last = len(linears) - 1
+    for i, lin in enumerate(linears):
+        x = F.linear(x, lin.weight, lin.bias)
+        if i < last:
+            x = F.relu(x)
+    return x
+
+
+def _linears(model) -> list:
+    import torch
+    return [m for m in model if isinstance(m, torch.nn.Linear)]
+
+
 def _build(n_in: int, hidden: list, n_out: int):
     import torch.nn as nn
     layers, width = [], n_in
@@ -179,8 +197,10 @@ def fit(X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.ndarray, y_va: np.ndarray, 
         cand_best, cand_state, cand_thr, stale, epochs_run = -math.inf, None, 0.5, 0, 0
         history = []
         n = len(Xt)
-        def batch_loss(idx, model=model):
-            out = model(Xt[idx])
+        linears = _linears(model)
+
+        def batch_loss(idx, linears=linears):
+            out = _forward(linears, Xt[idx])
             return loss_fn(out[:, 0] if n_out == 1 else out, yt[idx])
         for epoch in range(cfg.epochs):
             _train_epoch(model, opt, n, gen, cfg.batch_size, batch_loss)
@@ -243,9 +263,10 @@ def distill(teacher: TrainedNet, X_tr: np.ndarray, y_tr: np.ndarray, X_va: np.nd
     opt = adam(model.parameters(), cfg.distill_lr, cfg.weight_decay, dev)
     best, best_thr, best_state, stale, epochs_run, history = -math.inf, 0.5, None, 0, 0, []
     n = len(Xt)
+    linears = _linears(model)
     for epoch in range(cfg.epochs):
         _train_epoch(model, opt, n, gen, cfg.batch_size,
-                     lambda idx: (w[idx, None] * (model(Xt[idx]) - Tt[idx]) ** 2).mean())
+                     lambda idx: (w[idx, None] * (_forward(linears, Xt[idx]) - Tt[idx]) ** 2).mean())
         score, thr = _validate(model, Xv, y_va, cfg, teacher.y_mean, teacher.y_std)
         epochs_run = epoch + 1
         history.append(score)
