@@ -88,6 +88,9 @@ class Engine:
     def model_packings(self) -> tuple:
         return self.models.packings() if self.models else ()
 
+    def model_signatures(self) -> dict:
+        return self.models.signatures() if self.models else {}
+
     def bump_catalog(self) -> None:
         with self._lock:
             self.catalog_version += 1

@@ -40,8 +40,11 @@ def cast_oid(dtype: exp.DataType) -> int:
     return _CAST_OIDS.get(name.upper(), T.TEXT)
 
 
-def infer_param_oids(tree: exp.Expression, count: int, column_type, given: tuple = ()) -> list[int]:
-    """OIDs for $1..$count: the client's where given, else inferred, else text."""
+def infer_param_oids(tree: exp.Expression, count: int, column_type, given: tuple = (),
+                     function_params: dict | None = None) -> list[int]:
+    """OIDs for $1..$count: the client's where given, else inferred, else text.
+    `function_params`: parameter types (DuckDB) of functions known by name (the model
+    functions), so that `m_fn($1, …)` describes $1 as the function's own parameter."""
     oids = [0] * count
     for i, o in enumerate(given[:count]):
         oids[i] = o
@@ -68,6 +71,11 @@ def infer_param_oids(tree: exp.Expression, count: int, column_type, given: tuple
                 t = T.BY_OID.get(o or T.TEXT)
                 put(idx, t.array_oid if t is not None and t.array_oid else T.BY_OID[T.TEXT].array_oid)
             continue
+        if isinstance(node, exp.Anonymous) and function_params:
+            types = function_params.get(node.name.lower())
+            if types and len(types) == len(node.expressions):
+                for arg, t in zip(node.expressions, types):
+                    put(param_index(arg), oid_of(t))
         if isinstance(node, exp.Cast):
             put(param_index(node.this), cast_oid(node.to))
         elif isinstance(node, _COMPARE):

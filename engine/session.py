@@ -197,7 +197,8 @@ class EngineSession:
                         returns_rows=up.columns is not None or up.describe is not None, columns=up.columns,
                         inline=up.inline)
         tr = self.translator.translate(stmt, self.context())
-        oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids))
+        oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids),
+                                self.engine.model_signatures() if tr.param_count else None)
         return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree),
                     inline=tags.trivial(tr.tree), constant_candidate=tags.constant(tr.tree),
                     writes=tags.writes(tr.tree))

@@ -160,10 +160,9 @@ class ModelService:
         return tuple(sorted(out, key=lambda p: p.function))
 
     def _unregister_model_functions(self, rec: ModelRecord) -> None:
-        for name in (rec.function_name, rec.prob_function_name, rec.function_name + "_probabilities"):
-            if name:
-                self._remove_function(name)
-                self._remove_function(PACKED_PREFIX + name)
+        for name in _names_of(rec):
+            self._remove_function(name)
+            self._remove_function(PACKED_PREFIX + name)
         st = self.states.get(rec.name)
         if st is not None:
             st.packing = None
@@ -174,10 +173,19 @@ class ModelService:
             out = {}
             for name, st in self.states.items():
                 r = st.record
-                for fn in (r.function_name, r.prob_function_name, r.function_name + "_probabilities"):
-                    if fn:
-                        out[fn] = name
-                        out[PACKED_PREFIX + fn] = name   # their packed forms need the same privilege
+                for fn in _names_of(r):
+                    out[fn] = name
+                    out[PACKED_PREFIX + fn] = name   # their packed forms need the same privilege
+            return out
+
+    def signatures(self) -> dict:
+        """Model function name → its parameter types (DuckDB), for parameter inference."""
+        with self._lock:
+            out = {}
+            for st in self.states.values():
+                r = st.record
+                for fn in _names_of(r):
+                    out[fn] = tuple(r.param_types)
             return out
 
     def owner_of(self, name: str) -> str | None:
@@ -188,8 +196,7 @@ class ModelService:
         with self._lock:
             names = set()
             for st in self.states.values():
-                r = st.record
-                names.update(n for n in (r.function_name, r.prob_function_name, r.function_name + "_probabilities") if n)
+                names.update(_names_of(st.record))
             return frozenset(names)
 
     # ------------------------------------------------------------ state
@@ -498,6 +505,11 @@ def _progress_text(p: dict, state: str) -> str:
                 f"best validation {p['best_validation']:.4f}")
     return (f"candidate {p['candidate']}/{p['candidates']} ({'x'.join(map(str, p['hidden']))}, lr {p['learning_rate']}), "
             f"epoch {p['epoch']}, best validation {p['best_validation']:.4f}, elapsed {p['elapsed_s']:.1f}s")
+
+
+def _names_of(r: ModelRecord) -> list[str]:
+    """The SQL names of a model's functions: fn, fn_prob and Redshift's fn_probabilities."""
+    return [n for n in (r.function_name, r.prob_function_name, r.function_name + "_probabilities") if n]
 
 
 def _arrow_type(duck_type: str) -> pa.DataType:

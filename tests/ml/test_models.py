@@ -177,6 +177,19 @@ def test_packed_calls_score_as_the_plain_call(server):
         assert len(rows) == 3003
         assert all(r[0] == r[1] and r[2] == r[3] for r in rows)
         assert {r[0] for r in rows} == {0, 1}
+        async def with_asyncpg():  # an untyped $1 is described as the parameter's type (double)
+            import asyncpg
+            a = await asyncpg.connect(host="127.0.0.1", port=server.port, user="tester", database=server.dbname)
+            try:
+                st = await a.prepare("select m_pk_fn($1, b, n, m, q) from pk where a is not null order by a limit 5")
+                return [t.name for t in st.get_parameters()], [r[0] for r in await st.fetch(0.25)]
+            finally:
+                await a.close()
+        import asyncio
+        types, got = asyncio.run(with_asyncpg())
+        want = [r[0] for r in c.execute("select main.m_pk_fn(0.25, b, n, m, q) from pk where a is not null "
+                                        "order by a limit 5").fetchall()]
+        assert types == ["float8"] and got == want
         with pytest.raises(psycopg.Error) as ei:   # wrong types: the plain call's error, as before
             c.execute("select m_pk_fn('x'::text, b, n, m, q) from pk")
         assert ei.value.sqlstate == "42883" and "m_pk_fn(DOUBLE, DOUBLE, INTEGER, BIGINT, DECIMAL(10,2))" in str(ei.value)
