@@ -11,7 +11,7 @@ def test_short_tcp_fuzz_run(tmp_path):
     assert report.internal_errors == 0, log
     # memory still grows here as caches fill (DuckDB's, the translation and plan caches); a
     # 40,000-message run levels off (RSS every 10,000: 450, 563, 613, 589 MB), so this bounds a
-    # leak, not the warm-up: 3,000 messages measured 46-165 MB on the 2-core machine (twelve
+    # leak, not the warm-up: 3,000 messages measured 46-165 MB on the 2-core machine (thirteen
     # runs, the same spread on code months apart, and after a 3,000-message warm-up too); a leak
     # of 100 kB a message would add 300 MB
     assert report.rss_growth_mb < 250
