@@ -1,7 +1,7 @@
 """Calls of a READY model whose inputs are all numbers pass them packed (ml/packing.py):
 
     m_fn(a, b, c)  →  CASE WHEN FALSE THEN m_fn(a, b, c)
-                           ELSE redduck_packed_m_fn(CAST([CAST(CAST(b AS T) AS FLOAT), …] AS FLOAT[3])) END
+                           ELSE redduck_packed_m_fn(CAST([TRY_CAST(CAST(b AS T) AS FLOAT), …] AS FLOAT[3])) END
 
 Each argument is first cast to its parameter's type, as DuckDB's binding of the plain call
 would, then to the graph's float32. The plain call stays in the branch that is never taken:
@@ -20,7 +20,9 @@ def _element(arg: exp.Expression, param_type: str) -> exp.Expression:
     typed = exp.cast(arg.copy(), exp.DataType.build(param_type, dialect="duckdb"))
     if param_type.upper() not in ONE_ROUNDING:   # BIGINT, DECIMAL …: through DOUBLE, as unpacked
         typed = exp.cast(typed, exp.DataType.build("DOUBLE"))
-    return exp.cast(typed, exp.DataType.build("FLOAT"))
+    # TRY_CAST: DuckDB refuses a double beyond float32's range (the unpacked path made it inf);
+    # NULL reaches the graph as NaN and is imputed, so one extreme value fails no query
+    return exp.TryCast(this=typed, to=exp.DataType.build("FLOAT"))
 
 
 def model_calls(tree: exp.Expression, ctx) -> exp.Expression:
