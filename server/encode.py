@@ -18,12 +18,6 @@ from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python,
 from redduck.protocol.codecs.float_text import format_float_to, format_floats_to
 
 
-# batches of one large result encoding at once. Text costs 3-4x binary per value and the
-# server is what a text client waits for; binary encoding outpaces any client on one thread,
-# and a second would only take CPU from the client decoding it (measured on 2 vCPUs:
-# asyncpg's own CPU per 1M rows +4% with two).
-ENCODE_AHEAD_TEXT = 2
-ENCODE_AHEAD_BINARY = 1
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -35,6 +29,14 @@ def encoder_pool() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="redduck-encode")
         return _pool
+
+
+def encode_ahead(formats: list[int]) -> int:
+    """Batches of one large result encoding at once. Text costs 3-4x binary per value and the
+    server is what a text client waits for; binary encoding outpaces any client on one thread,
+    and a second would only take CPU from the client decoding it (measured on 2 vCPUs:
+    asyncpg's own CPU per 1M rows +4% with two)."""
+    return 1 if all(f == 1 for f in formats) else 2
 
 
 def column_formats(formats: tuple, ncols: int) -> list[int]:

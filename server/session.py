@@ -26,7 +26,7 @@ from redduck.protocol.errors import (FEATURE_NOT_SUPPORTED, INTERNAL_ERROR,
 from .auth import hba
 from .auth.exchange import AuthFailed, PasswordExchange
 from .copy_pipe import CopyPipe
-from .encode import ENCODE_AHEAD_BINARY, ENCODE_AHEAD_TEXT, column_formats, encode_copy_pieces, encode_pieces, encoder_pool
+from .encode import column_formats, encode_ahead, encode_copy_pieces, encode_pieces, encoder_pool
 
 log = logging.getLogger("redduck.session")
 
@@ -104,6 +104,9 @@ class Session:
     def send_raw(self, data: bytes) -> None:
         if data:
             self.out.append(data)
+
+    def _buffered(self) -> int:
+        return sum(len(b) for b in self.out)
 
     def take_output(self) -> bytes:
         data = b"".join(self.out)
@@ -487,7 +490,7 @@ class Session:
             if not max_rows and len(chunk) > (256 << 10):
                 await self._stream_rest(src, cols, fmts, tz, flush, portal)
                 break
-            if sum(len(b) for b in self.out) > (1 << 20):
+            if self._buffered() > (1 << 20):
                 await flush()
         total = portal.sent if portal is not None else src.count
         src.close()
@@ -496,10 +499,10 @@ class Session:
 
     async def _stream_rest(self, src, cols, fmts, tz, flush, portal) -> None:
         """The rest of a large result: this session's worker reads DuckDB's batches in order
-        while the shared encoder pool encodes up to ENCODE_AHEAD_* of them at once (pyarrow and
+        while the shared encoder pool encodes up to encode_ahead() of them at once (pyarrow and
         NumPy release the GIL), and the loop writes each as soon as it and those before it are done."""
         loop = asyncio.get_running_loop()
-        ahead = ENCODE_AHEAD_BINARY if all(f == 1 for f in fmts) else ENCODE_AHEAD_TEXT
+        ahead = encode_ahead(fmts)
         inflight: collections.deque = collections.deque()
         try:
             while True:
@@ -509,7 +512,7 @@ class Session:
                         inflight.append(loop.run_in_executor(encoder_pool(), _encode, pieces, cols, fmts, tz))
                 if not inflight:
                     return
-                if sum(len(b) for b in self.out) > (1 << 20):
+                if self._buffered() > (1 << 20):
                     await flush()       # while the batches in flight encode
                 chunk, n = await inflight.popleft()
                 self.send_raw(chunk)

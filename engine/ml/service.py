@@ -110,15 +110,13 @@ class ModelService:
     def _register_model_functions(self, rec: ModelRecord) -> None:
         fns = ModelFunctions(self, rec.name)
         n = len(rec.param_types)
-        ret = "DOUBLE" if rec.problem_type == "regression" else rec.target_type
+        ret, prob_type = _return_types(rec)
         self._create_function(rec.function_name, with_arity(fns.label, n), rec.param_types, ret, type="arrow",
                               null_handling="special")
-        if rec.prob_function_name and rec.problem_type != "regression":
-            prob_type = f"STRUCT(labels MAP(INTEGER, {rec.target_type}), probabilities MAP(INTEGER, DOUBLE))"
+        if rec.prob_function_name and prob_type:
             for name in (rec.prob_function_name, rec.function_name + "_probabilities"):
                 self._create_function(name, with_arity(fns.proba, n), rec.param_types, prob_type, type="arrow",
                                       null_handling="special")
-
         self._register_packed_functions(rec)
 
     def _register_packed_functions(self, rec: ModelRecord) -> None:
@@ -130,12 +128,11 @@ class ModelService:
             return
         fns = ModelFunctions(self, rec.name)
         arg = [f"FLOAT[{len(order)}]"]
+        ret, prob_type = _return_types(rec)
         try:
-            ret = "DOUBLE" if rec.problem_type == "regression" else rec.target_type
             self._create_function(PACKED_PREFIX + rec.function_name, fns.label_packed, arg, ret, type="arrow",
                                   null_handling="special")
-            if rec.problem_type != "regression":
-                prob_type = f"STRUCT(labels MAP(INTEGER, {rec.target_type}), probabilities MAP(INTEGER, DOUBLE))"
+            if prob_type:
                 self._create_function(PACKED_PREFIX + rec.prob_function_name, fns.proba_packed, arg, prob_type,
                                       type="arrow", null_handling="special")
         except (duckdb.Error, ValueError, TypeError) as e:
@@ -505,6 +502,13 @@ def _progress_text(p: dict, state: str) -> str:
                 f"best validation {p['best_validation']:.4f}")
     return (f"candidate {p['candidate']}/{p['candidates']} ({'x'.join(map(str, p['hidden']))}, lr {p['learning_rate']}), "
             f"epoch {p['epoch']}, best validation {p['best_validation']:.4f}, elapsed {p['elapsed_s']:.1f}s")
+
+
+def _return_types(r: ModelRecord) -> tuple[str, str | None]:
+    """SQL types of fn and fn_prob (None: regression has no fn_prob)."""
+    if r.problem_type == "regression":
+        return "DOUBLE", None
+    return r.target_type, f"STRUCT(labels MAP(INTEGER, {r.target_type}), probabilities MAP(INTEGER, DOUBLE))"
 
 
 def _names_of(r: ModelRecord) -> list[str]:
