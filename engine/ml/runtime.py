@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from .features import FeatureSpec, category_values, numeric_values
-from .packing import packed_matrix
+from .packing import packable, packed_matrix
 
 NOT_READY = "55000"
 
@@ -48,8 +48,8 @@ class ModelRuntime:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         model = onnx.load_from_string(onnx_bytes)
         outputs = [o.name for o in model.graph.output]
-        self._variants = _lean_sessions(model, outputs, opts)
         self.spec = FeatureSpec.from_dict(spec)
+        self._variants = _lean_sessions(model, outputs, opts, packed=packable(self.spec))
         self.problem = problem
         self.label_type = label_type
         self.labels = pa.array(labels, label_type) if problem != "regression" else None
@@ -64,22 +64,24 @@ class ModelRuntime:
         """The leanest graph that computes `output` for these inputs (graph_variants.py)."""
         num = feeds.get("num")
         clean = num is not None and not np.isnan(num).any()
-        return self._variants.get((output, clean)) or self._variants[(output, False)]
+        packed = num is not None and num.dtype != self.spec.num_dtype   # a packed call's doubles
+        return self._variants.get((output, clean, packed)) or self._variants[(output, False, packed)]
 
     def _feeds(self, args) -> dict:
         feeds = {}
         if self._num_idx:
             n = len(args[self._num_idx[0]])
             num = np.empty((n, len(self._num_idx)), dtype=self.spec.num_dtype)
-            for j, i in enumerate(self._num_idx):
-                num[:, j] = _fast_values(args[i])
+            with np.errstate(over="ignore"):   # a double beyond float32's range is infinity, as SQL's cast would say
+                for j, i in enumerate(self._num_idx):
+                    num[:, j] = _fast_values(args[i])
             feeds["num"] = num
         for j, i in enumerate(self._cat_idx):
             feeds[f"cat_{j}"] = category_values(args[i]).reshape(-1, 1)
         return feeds
 
     def packed_feeds(self, rows) -> dict:
-        """The feeds of a packed call (packing.py): one FLOAT[k] array, already in `num` order."""
+        """The feeds of a packed call (packing.py): one DOUBLE[k] array, already in `num` order."""
         return {"num": packed_matrix(rows, len(self._num_idx))}
 
     def run(self, args, output: str | None = None, feeds: dict | None = None) -> np.ndarray:
@@ -107,19 +109,25 @@ class ModelRuntime:
         return pa.StructArray.from_arrays([lab_map, prob_map], names=["labels", "probabilities"])
 
 
-def _lean_sessions(model, outputs: list[str], opts) -> dict:
-    """(output, clean) → a session of the stored graph cut down to that output, without
-    imputation when `clean` (a batch with no NULL or NaN); (output, False) always exists."""
+def _lean_sessions(model, outputs: list[str], opts, packed: bool) -> dict:
+    """(output, clean, packed) → a session of the stored graph cut down to that output,
+    without imputation when `clean` (a batch with no NULL or NaN), taking doubles when
+    `packed` (packed calls, when the model has them); (output, False, False) always exists."""
     import onnxruntime as ort
 
-    from .graph_variants import only_outputs, without_imputation
+    from .graph_variants import only_outputs, with_double_input, without_imputation
     out = {}
     for output in outputs:
         cut = only_outputs(model, [output])
         lean = without_imputation(cut)
         for clean, graph in ((False, cut), (True, lean)):
-            if graph is not None:
-                out[(output, clean)] = ort.InferenceSession(graph.SerializeToString(), opts, providers=providers())
+            if graph is None:
+                continue
+            out[(output, clean, False)] = ort.InferenceSession(graph.SerializeToString(), opts, providers=providers())
+            wide = with_double_input(graph) if packed else None
+            if wide is not None:
+                out[(output, clean, True)] = ort.InferenceSession(wide.SerializeToString(), opts,
+                                                                  providers=providers())
     return out
 
 

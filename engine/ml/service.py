@@ -47,7 +47,7 @@ class ModelState:
     runtime: ModelRuntime | None = None
     process: subprocess.Popen | None = None
     cancelled: bool = False
-    packing: tuple | None = None   # argument order of the FLOAT[k] functions, once registered
+    packing: tuple | None = None   # argument order of the DOUBLE[k] functions, once registered
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -120,14 +120,14 @@ class ModelService:
         self._register_packed_functions(rec)
 
     def _register_packed_functions(self, rec: ModelRecord) -> None:
-        """The FLOAT[k] forms of fn and fn_prob (packing.py), once a READY model's inputs are
+        """The DOUBLE[k] forms of fn and fn_prob (packing.py), once a READY model's inputs are
         known to be all numbers; without them calls keep their plain form."""
         st = self.states.get(rec.name)
         order = packing_order(rec.spec, rec.param_types) if rec.state == "READY" else None
         if order is None:
             return
         fns = ModelFunctions(self, rec.name)
-        arg = [f"FLOAT[{len(order)}]"]
+        arg = [f"DOUBLE[{len(order)}]"]
         ret, prob_type = _return_types(rec)
         try:
             self._create_function(PACKED_PREFIX + rec.function_name, fns.label_packed, arg, ret, type="arrow",
@@ -142,7 +142,7 @@ class ModelService:
             st.packing = order
 
     def packings(self) -> tuple:
-        """Packing of every model function callable in FLOAT[k] form (rules/model_calls.py)."""
+        """Packing of every model function callable in DOUBLE[k] form (rules/model_calls.py)."""
         out = []
         with self._lock:
             for st in self.states.values():

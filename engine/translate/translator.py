@@ -24,7 +24,7 @@ class TranslateContext:
     user: str = "redduck"
     settings: dict = field(default_factory=dict)
     model_functions: frozenset = frozenset()
-    model_packings: tuple = ()   # ml/packing.Packing of the model functions callable with FLOAT[k]
+    model_packings: tuple = ()   # ml/packing.Packing of the model functions callable with DOUBLE[k]
     catalog_version: int = 0
     cursors: tuple = ()  # (name, statement, holdable, binary, scrollable) of SQL cursors
     # (table, column, tables) → DuckDB type; not in the key: types change with catalog_version

@@ -151,9 +151,9 @@ def test_regression_on_diabetes(server):
 
 
 def test_packed_calls_score_as_the_plain_call(server):
-    # a model of numbers only is called with one FLOAT[k] array (ml/packing.py); the plain
+    # a model of numbers only is called with one DOUBLE[k] array (ml/packing.py); the plain
     # call, still reachable qualified, must give the same labels and probabilities, NULLs too,
-    # for every kind of number (double, integer, bigint and numeric reach float32 differently)
+    # for every kind of number (double, integer, bigint and numeric reach DOUBLE differently)
     with psycopg.connect(server.dsn(), autocommit=True) as c:
         c.execute("create table pk (a double precision, b double precision, n int, m bigint, q numeric(10, 2), y int)")
         rng = np.random.default_rng(1)
@@ -177,8 +177,10 @@ def test_packed_calls_score_as_the_plain_call(server):
         assert len(rows) == 3004
         assert all(r[0] == r[1] and r[2] == r[3] for r in rows)
         assert {r[0] for r in rows} == {0, 1}
-        # beyond float32's range: DuckDB will not cast it; the packed call imputes it, no error
-        assert c.execute(f"select m_pk_fn(1e300, b, n, m, q) from pk limit 3").fetchall()[0][0] in (0, 1)
+        # beyond float32's range: infinity in both forms (DuckDB's own cast to FLOAT would fail)
+        rows = c.execute(f"select m_pk_fn(1e300, b, n, m, q), main.m_pk_fn(1e300, b, n, m, q), "
+                         f"m_pk_fn_prob(-1e300, b, n, m, q), main.m_pk_fn_prob(-1e300, b, n, m, q) from pk").fetchall()
+        assert len(rows) == 3004 and all(r[0] == r[1] and r[2] == r[3] for r in rows)
         async def with_asyncpg():  # an untyped $1 is described as the parameter's type (double)
             import asyncpg
             a = await asyncpg.connect(host="127.0.0.1", port=server.port, user="tester", database=server.dbname)

@@ -105,7 +105,9 @@ def test_lean_graphs_give_the_stored_graphs_answers(trained):
     spec, feeds, X, y, net = trained
     onnx_bytes = compile_model(spec, net, "binary", 2)
     rt = ModelRuntime(onnx_bytes, spec.to_dict(), "binary", [0, 1], pa.int64())
-    assert {("label_index", True), ("label_index", False), ("probabilities", True)} <= set(rt._variants)
+    assert {("label_index", True, False), ("label_index", False, False), ("probabilities", True, False)} \
+        <= set(rt._variants)
+    assert not any(packed for _, _, packed in rt._variants)   # categories and a timestamp: never packed
     t = table()
     args = [t.column(c.name).combine_chunks() for c in spec.columns]
     full = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, rt._feeds(args))
@@ -113,11 +115,35 @@ def test_lean_graphs_give_the_stored_graphs_answers(trained):
     assert np.array_equal(rt.predict(args).to_numpy(), full[1])
     clean = [a.fill_null(0.0) if pa.types.is_floating(a.type) else a for a in args]
     feeds_clean = rt._feeds(clean)
-    assert rt._session("label_index", feeds_clean) is rt._variants[("label_index", True)]
-    assert rt._session("label_index", rt._feeds(args)) is rt._variants[("label_index", False)]
+    assert rt._session("label_index", feeds_clean) is rt._variants[("label_index", True, False)]
+    assert rt._session("label_index", rt._feeds(args)) is rt._variants[("label_index", False, False)]
     stored = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, feeds_clean)
     assert np.allclose(rt.run(clean), stored[0], atol=1e-6)
     assert np.array_equal(rt.predict(clean).to_numpy(), stored[1])
+
+
+def test_packed_doubles_score_as_the_unpacked_call():
+    """A packed call's DOUBLE[k] matrix goes through a session whose first node casts it to
+    float32: the same answers as the unpacked call, NaN imputed, beyond float32 as infinity."""
+    from redduck.engine.ml.runtime import ModelRuntime
+    t = table()
+    names = ["x1", "x2", "noise"]
+    spec = F.fit(t, names, {n: "DOUBLE" for n in names})
+    X = F.transform_inputs(spec, F.raw_inputs(spec, {n: t.column(n) for n in names}))
+    y = t.column("y").to_numpy()
+    net = fit(X[:3200], y[:3200], X[3200:], y[3200:], TrainConfig("binary", "F1", hidden=[8], learning_rate=5e-3,
+                                                                  epochs=3, seed=1))
+    rt = ModelRuntime(compile_model(spec, net, "binary", 2), spec.to_dict(), "binary", [0, 1], pa.int64())
+    args = [t.column(n).combine_chunks() for n in names]
+    args[1] = pa.array(np.where(np.arange(len(t)) % 97 == 0, 1e300, args[1].to_numpy()))
+    doubles = np.stack([a.to_numpy(zero_copy_only=False) for a in args], axis=1)
+    for clean in (False, True):
+        m = np.nan_to_num(doubles, nan=0.5) if clean else doubles
+        arrays = [pa.array(m[:, j]) for j in range(3)]
+        packed = {"num": m.astype(np.float64)}
+        assert rt._session("label_index", packed) is rt._variants[("label_index", clean, True)]
+        assert np.array_equal(rt.predict(None, packed).to_numpy(), rt.predict(arrays).to_numpy())
+        assert np.array_equal(rt.run(None, feeds=packed), rt.run(arrays), equal_nan=True)
 
 
 def test_packed_matrix_reads_slices_and_nulls():
