@@ -25,7 +25,42 @@ def _lengths(col: pa.Array) -> np.ndarray:
 
 
 def _int32_column(v: np.ndarray) -> pa.Array:
-    return rows_of_equal_width(v.astype(">i4").view(np.uint8).reshape(-1, 4))
+    return rows_of_equal_width(_int32_matrix(v))
+
+
+def _int32_matrix(v: np.ndarray) -> np.ndarray:
+    return v.astype(">i4").view(np.uint8).reshape(-1, 4)
+
+
+def _as_matrix(col: pa.Array, lengths: np.ndarray) -> np.ndarray | None:
+    """A binary column whose values all have one width and no NULLs, as an (n, w) uint8
+    view of its data; None otherwise."""
+    n = len(col)
+    if col.null_count or n == 0 or lengths[0] != lengths.min() or lengths[0] != lengths.max():
+        return None
+    w = int(lengths[0])
+    start = int(np.frombuffer(col.buffers()[1], dtype=np.int32, count=1, offset=col.offset * 4)[0])
+    data = col.buffers()[2]
+    if data is None or w == 0:
+        return np.empty((n, 0), dtype=np.uint8)
+    return np.frombuffer(data, dtype=np.uint8, count=n * w, offset=start).reshape(n, w)
+
+
+def _coalesced(segments: list) -> list:
+    """Adjacent fixed-width segments ((n, w) matrices) as one: the join below then copies
+    a row in fewer, larger pieces, and a batch of fixed-width columns needs no join."""
+    out, run = [], []
+    for seg in segments:
+        if isinstance(seg, np.ndarray):
+            run.append(seg)
+            continue
+        if run:
+            out.append(np.hstack(run) if len(run) > 1 else run[0])
+            run = []
+        out.append(seg)
+    if run:
+        out.append(np.hstack(run) if len(run) > 1 else run[0])
+    return out
 
 
 def encode_datarows(columns: list[pa.Array], num_rows: int, framed: list[bool] | None = None) -> bytes:
@@ -34,26 +69,26 @@ def encode_datarows(columns: list[pa.Array], num_rows: int, framed: list[bool] |
     if num_rows == 0:
         return b""
     ncols = len(columns)
-    parts = []
+    segments = []   # in row order: (n, w) uint8 matrices, or binary arrays of varying width
     total = np.full(num_rows, 4 + 2, dtype=np.int64)
     for i, col in enumerate(columns):
         lengths = _lengths(col)
         if framed and framed[i]:
             total += lengths
-            parts.append(col)
-            continue
-        total += 4 + np.maximum(lengths, 0)
-        parts.append(_int32_column(lengths))
-        parts.append(col.fill_null(b"") if col.null_count else col)
+        else:
+            total += 4 + np.maximum(lengths, 0)
+            segments.append(_int32_matrix(lengths))
+        fixed = _as_matrix(col, lengths)
+        segments.append(fixed if fixed is not None else col.fill_null(b"") if col.null_count else col)
     header = np.empty((num_rows, 7), dtype=np.uint8)
     header[:, 0] = ord("D")
     header[:, 1:5] = total.astype(">i4").view(np.uint8).reshape(-1, 4)
     header[:, 5:7] = np.frombuffer(np.array([ncols], ">i2").tobytes(), np.uint8)
-    head = rows_of_equal_width(header)
-    if not parts:
-        joined = head
-    else:
-        joined = pc.binary_join_element_wise(head, *parts, b"")
+    parts = _coalesced([header, *segments])
+    if len(parts) == 1:
+        return np.ascontiguousarray(parts[0]).tobytes()
+    joined = pc.binary_join_element_wise(
+        *[rows_of_equal_width(p) if isinstance(p, np.ndarray) else p for p in parts], b"")
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=num_rows + 1, offset=joined.offset * 4)
     return joined.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
 

@@ -94,6 +94,18 @@ def test_datarows_vectorized_equal_per_row():
     assert py == data
 
 
+@pytest.mark.parametrize("columns", [
+    [[b"ab", b"cd", b"ef"], [b"1234", b"5678", b"9abc"]],          # all one width: no join at all
+    [[b"ab", b"cd", b"ef"], [b"x", b"yyy", b""], [b"", b"", b""]],  # fixed, varying, empty values
+    [[b"ab", None, b"ef"], [b"q", b"r", b"s"]],                     # one width but a NULL: not fixed
+])
+def test_datarows_of_fixed_width_columns_equal_per_row(columns):
+    # arrays sliced out of longer ones, so that their data does not start at offset 0
+    arrays = [pa.array([b"zz"] + col + [b"zz"], pa.binary()).slice(1, 3) for col in columns]
+    py = encode_rows_python(list(zip(*columns)), [lambda v: v] * len(columns))
+    assert encode_datarows(arrays, 3) == py
+
+
 def test_framed_fixed_columns_give_the_same_datarows():
     from redduck.protocol.codecs.arrow_binary import framed_fixed
     a = pa.array([1, 2, 3], pa.int32())
