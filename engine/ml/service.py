@@ -12,7 +12,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +26,7 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DATATYPE_MISMATCH, 
                                      UNDEFINED_COLUMN, UNDEFINED_OBJECT, PgError)
 
 from ..types import oid_of
+from .launcher import WorkerLauncher
 from .packing import PACKED_PREFIX, Packing, packing_order
 from .registry import SCHEMA, ModelRecord, ModelRegistry
 from .runtime import NOT_READY, ModelFunctions, ModelRuntime, with_arity
@@ -61,6 +61,7 @@ class ModelService:
         self._lock = threading.RLock()
         self._db_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="redduck-train")
+        self._launcher = WorkerLauncher(dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
         self._register_sql_functions()
         # \df lists the model functions (they live in DuckDB's system catalog)
         with self._db_lock:
@@ -323,19 +324,15 @@ class ModelService:
                    "hyperparameters": rec.hyperparameters or {}}
             with open(os.path.join(job_dir, "job.json"), "w") as f:
                 json.dump(job, f)
-            env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-            log_path = os.path.join(job_dir, "worker.log")
-            with open(log_path, "wb") as logf:
-                st.process = subprocess.Popen([sys.executable, "-m", "redduck.engine.ml.worker", job_dir],
-                                              stdout=logf, stderr=subprocess.STDOUT, env=env)
-                hard_limit = time.monotonic() + job["max_runtime"] + 300
-                while st.process.poll() is None:
-                    if st.cancelled or time.monotonic() > hard_limit:
-                        st.process.kill()
-                        st.process.wait()
-                        break
-                    self._read_progress(st, job_dir)
-                    time.sleep(0.2)
+            st.process = self._launcher.start(job_dir, os.path.join(job_dir, "worker.log"))
+            hard_limit = time.monotonic() + job["max_runtime"] + 300
+            while st.process.poll() is None:
+                if st.cancelled or time.monotonic() > hard_limit:
+                    st.process.kill()
+                    st.process.wait()
+                    break
+                self._read_progress(st, job_dir)
+                time.sleep(0.2)
             if st.cancelled:
                 return
             result_path = os.path.join(job_dir, "result.json")
@@ -489,6 +486,7 @@ class ModelService:
                 st.process.kill()
                 rec = st.record
                 self.registry.update(rec.name, state="FAILED", reason="the server stopped during training")
+        self._launcher.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

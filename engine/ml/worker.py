@@ -1,7 +1,8 @@
 """The training process: reads a job folder, trains, compiles, explains, writes results.
 
 Runs as `python -m redduck.engine.ml.worker JOB_DIR` so that PyTorch's Python loop
-never holds the server's GIL. The job folder holds job.json and data.arrow (the
+never holds the server's GIL (or as `… --standby`, a spare that reads JOB_DIR from stdin
+once its imports are done: launcher.py). The job folder holds job.json and data.arrow (the
 snapshot); the worker writes progress.json while it runs and result.json + model.onnx.
 """
 from __future__ import annotations
@@ -199,8 +200,28 @@ def run(job_dir: str) -> None:
     _write_json(os.path.join(job_dir, "result.json"), result)
 
 
+def standby() -> str | None:
+    """A spare (launcher.py): import what training needs, then wait for a job directory on
+    stdin, and write what the job prints to its log as a fresh worker would. None: the
+    server has gone."""
+    import onnx  # noqa: F401
+    import torch  # noqa: F401
+
+    from . import explainer, onnx_compiler, trainer  # noqa: F401
+    job_dir = sys.stdin.readline().strip()
+    if not job_dir:
+        return None
+    fd = os.open(os.path.join(job_dir, "worker.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    return job_dir
+
+
 def main() -> None:
-    job_dir = sys.argv[1]
+    job_dir = standby() if sys.argv[1] == "--standby" else sys.argv[1]
+    if job_dir is None:
+        return
     try:
         run(job_dir)
     except Exception as e:  # the parent reads the reason and marks the model FAILED

@@ -227,3 +227,85 @@ def test_model_survives_restart_and_training_restart_fails_cleanly(fresh_server,
             assert "restarted" in show["Failure Reason"]
             with pytest.raises(psycopg.Error, match="FAILED"):
                 c.execute("select m_cut_fn(a, b) from t limit 1")
+
+
+def _workers_of(pid: int) -> dict:
+    """pid → whether it is a spare (--standby), of the server's training processes."""
+    import os
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{d}/stat").read()
+            cmd = open(f"/proc/{d}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"redduck.engine.ml.worker" in cmd:
+            out[int(d)] = b"--standby" in cmd
+    return out
+
+
+def _alive(pid: int) -> bool:
+    import os
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_until(cond, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_spare_training_process_takes_the_next_job_and_leaves_with_the_server(fresh_server):
+    import os
+    import signal
+    srv = fresh_server.start()
+    pid = srv.proc.pid
+    with psycopg.connect(srv.dsn(), autocommit=True) as c:
+        c.execute("create table t (a double precision, b double precision, y int)")
+        rng = np.random.default_rng(3)
+        a, b = rng.normal(size=3000), rng.normal(size=3000)
+        with c.cursor().copy("copy t from stdin") as cp:
+            for row in zip(a.tolist(), b.tolist(), ((a - b) > 0).astype(int).tolist()):
+                cp.write_row(row)
+        assert _workers_of(pid) == {}   # none before the first CREATE MODEL
+        c.execute(f"create model m_sp1 from t target y function m_sp1_fn {FAST}")
+        assert c.execute("select wait_for_model('m_sp1', 300)").fetchone()[0] == "READY"
+        assert _wait_until(lambda: list(_workers_of(pid).values()) == [True])
+        spare = next(iter(_workers_of(pid)))
+        c.execute(f"create model m_sp2 from t target y function m_sp2_fn {FAST}")
+        assert c.execute("select wait_for_model('m_sp2', 300)").fetchone()[0] == "READY"
+        # the spare ran m_sp2 and exited (an unused spare stands by), and a new one stands by
+        assert _wait_until(lambda: not _alive(spare))
+        assert _wait_until(lambda: list(_workers_of(pid).values()) == [True])
+        assert spare not in _workers_of(pid)
+        acc = c.execute("select avg((m_sp2_fn(a, b) = y)::int) from t").fetchone()[0]
+        assert acc > 0.8   # a linear boundary; chance is 0.5
+        # a spare that died is replaced by a fresh start
+        dead = next(iter(_workers_of(pid)))
+        os.kill(dead, signal.SIGKILL)
+        c.execute(f"create model m_sp3 from t target y function m_sp3_fn {FAST}")
+        assert c.execute("select wait_for_model('m_sp3', 300)").fetchone()[0] == "READY"
+        assert c.execute("select avg((m_sp3_fn(a, b) = y)::int) from t").fetchone()[0] > 0.8
+        assert _wait_until(lambda: list(_workers_of(pid).values()) == [True])
+        last = next(iter(_workers_of(pid)))
+    srv.stop()
+    assert _wait_until(lambda: not _alive(last), 10)
+    # a server killed outright: its spare reads end-of-file and exits
+    srv.start()
+    pid = srv.proc.pid
+    with psycopg.connect(srv.dsn(), autocommit=True) as c:
+        c.execute(f"create model m_sp4 from t target y function m_sp4_fn {FAST}")
+        assert c.execute("select wait_for_model('m_sp4', 300)").fetchone()[0] == "READY"
+        assert _wait_until(lambda: list(_workers_of(pid).values()) == [True])
+        orphan = next(iter(_workers_of(pid)))
+    srv.kill()
+    assert _wait_until(lambda: not _alive(orphan), 30)
