@@ -332,7 +332,10 @@ class ModelService:
                     st.process.wait()
                     break
                 self._read_progress(st, job_dir)
-                time.sleep(0.2)
+                try:
+                    st.process.wait(0.2)   # returns as soon as the job is done
+                except subprocess.TimeoutExpired:
+                    pass
             if st.cancelled:
                 return
             result_path = os.path.join(job_dir, "result.json")
