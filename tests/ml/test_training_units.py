@@ -122,6 +122,23 @@ def test_lean_graphs_give_the_stored_graphs_answers(trained):
     assert np.array_equal(rt.predict(clean).to_numpy(), stored[1])
 
 
+def test_labels_of_every_type_are_the_predicted_ones(trained):
+    """Number and boolean labels come by NumPy indexing, others by Arrow's take: the same
+    decisions whatever the target's type."""
+    from redduck.engine.ml.runtime import ModelRuntime
+    spec, feeds, X, y, net = trained
+    onnx_bytes = compile_model(spec, net, "binary", 2)
+    t = table()
+    args = [t.column(c.name).combine_chunks() for c in spec.columns]
+    want = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"]).run(None, feeds)[1]
+    for labels, typ, fast in (([0, 1], pa.int64(), True), ([2.5, 7.0], pa.float64(), True),
+                              ([False, True], pa.bool_(), True), (["no", "yes"], pa.string(), False)):
+        rt = ModelRuntime(onnx_bytes, spec.to_dict(), "binary", labels, typ)
+        assert (rt._label_values is not None) == fast
+        got = rt.predict(args)
+        assert got.type == typ and got.to_pylist() == [labels[i] for i in want]
+
+
 def test_packed_doubles_score_as_the_unpacked_call():
     """A packed call's DOUBLE[k] matrix goes through a session whose first node casts it to
     float32: the same answers as the unpacked call, NaN imputed, beyond float32 as infinity."""
