@@ -178,8 +178,8 @@ def test_packed_calls_score_as_the_plain_call(server):
         assert all(r[0] == r[1] and r[2] == r[3] for r in rows)
         assert {r[0] for r in rows} == {0, 1}
         # beyond float32's range: infinity in both forms (DuckDB's own cast to FLOAT would fail)
-        rows = c.execute(f"select m_pk_fn(1e300, b, n, m, q), main.m_pk_fn(1e300, b, n, m, q), "
-                         f"m_pk_fn_prob(-1e300, b, n, m, q), main.m_pk_fn_prob(-1e300, b, n, m, q) from pk").fetchall()
+        rows = c.execute("select m_pk_fn(1e300, b, n, m, q), main.m_pk_fn(1e300, b, n, m, q), "
+                         "m_pk_fn_prob(-1e300, b, n, m, q), main.m_pk_fn_prob(-1e300, b, n, m, q) from pk").fetchall()
         assert len(rows) == 3004 and all(r[0] == r[1] and r[2] == r[3] for r in rows)
         async def with_asyncpg():  # an untyped $1 is described as the parameter's type (double)
             import asyncpg
@@ -247,7 +247,6 @@ def _workers_of(pid: int) -> dict:
 
 
 def _alive(pid: int) -> bool:
-    import os
     try:
         state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
     except OSError:
