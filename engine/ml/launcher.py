@@ -3,11 +3,12 @@
 A fresh worker spends about three seconds importing PyTorch and ONNX before it reads its
 first row: a tenth of a CREATE MODEL on the walkthrough's data. So when a job starts, a
 spare is started beside it (`worker --standby`: it imports, then waits for a job
-directory on stdin), and the next job is handed to the spare. A spare whose server has
+directory, one JSON string on stdin), and the next job is handed to the spare. A spare whose server has
 gone reads end-of-file and exits; one that died is replaced by a fresh start.
 """
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -42,7 +43,7 @@ class WorkerLauncher:
         try:
             if spare.poll() is not None:
                 raise BrokenPipeError(f"spare worker exited with {spare.returncode}")
-            spare.stdin.write(job_dir.encode() + b"\n")
+            spare.stdin.write(json.dumps(job_dir).encode() + b"\n")   # one line, whatever the path holds
             spare.stdin.close()
             return spare
         except OSError as e:

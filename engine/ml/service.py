@@ -311,8 +311,11 @@ class ModelService:
         rec = st.record
         if st.cancelled:
             return
-        job_dir = tempfile.mkdtemp(prefix=f"redduck-train-{rec.name}-")
+        job_dir = None
         try:
+            # a quoted model name may hold any character ('/', a newline): not in the path
+            safe = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in rec.name)[:40]
+            job_dir = tempfile.mkdtemp(prefix=f"redduck-train-{safe}-")
             rec.state, rec.started_at = "TRAINING", dt.datetime.now(dt.timezone.utc)
             self.registry.update(rec.name, state="TRAINING", started_at=rec.started_at)
             self.registry.export_arrow(rec.training_table, os.path.join(job_dir, "data.arrow"))
@@ -355,7 +358,8 @@ class ModelService:
             self._fail(st, f"{type(e).__name__}: {e}")
         finally:
             st.process = None
-            shutil.rmtree(job_dir, ignore_errors=True)
+            if job_dir is not None:
+                shutil.rmtree(job_dir, ignore_errors=True)
             st.done.set()
 
     def _read_progress(self, st: ModelState, job_dir: str) -> None:

@@ -208,9 +208,10 @@ def standby() -> str | None:
     import torch  # noqa: F401
 
     from . import explainer, onnx_compiler, trainer  # noqa: F401
-    job_dir = sys.stdin.readline().strip()
-    if not job_dir:
+    line = sys.stdin.readline()
+    if not line.strip():
         return None
+    job_dir = json.loads(line)
     fd = os.open(os.path.join(job_dir, "worker.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

@@ -288,6 +288,11 @@ def test_a_spare_training_process_takes_the_next_job_and_leaves_with_the_server(
         assert spare not in _workers_of(pid)
         acc = c.execute("select avg((m_sp2_fn(a, b) = y)::int) from t").fetchone()[0]
         assert acc > 0.8   # a linear boundary; chance is 0.5
+        # a quoted name may hold '/' and a newline: neither reaches the job's path or the spare
+        c.execute(f'create model "we/ird\nname" from t target y function m_sp_weird_fn {FAST}')
+        assert c.execute("select wait_for_model('we/ird\nname', 300)").fetchone()[0] == "READY"
+        assert c.execute("select avg((m_sp_weird_fn(a, b) = y)::int) from t").fetchone()[0] > 0.8
+        assert _wait_until(lambda: list(_workers_of(pid).values()) == [True])
         # a spare that died is replaced by a fresh start
         dead = next(iter(_workers_of(pid)))
         os.kill(dead, signal.SIGKILL)
