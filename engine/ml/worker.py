@@ -108,6 +108,8 @@ def run(job_dir: str) -> None:
     target = job["target"]
     seed = int(job.get("seed", 42))
     table = table.filter(table.column(target).is_valid())
+    if table.num_rows == 0:
+        raise ValueError(f"no training rows: the FROM query gave no row with a non-NULL {target}")
     problem, labels = infer_problem(table.column(target))
     if job.get("problem_type"):
         problem = job["problem_type"]

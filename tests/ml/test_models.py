@@ -115,6 +115,18 @@ def test_concurrent_create_model_queues_and_both_finish(server, cc):
         a.execute("drop model m_q2")
 
 
+def test_no_training_rows_fail_with_the_reason(server, cc):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute(f"create model m_none from (select * from cc where class is null) target class "
+                  f"function m_none_fn {FAST}")
+        assert c.execute("select wait_for_model('m_none', 300)").fetchone()[0] == "FAILED"
+        show = dict(c.execute("show model m_none").fetchall())
+        assert "no training rows" in show["Failure Reason"] and "non-NULL class" in show["Failure Reason"]
+        with pytest.raises(psycopg.Error, match="FAILED"):
+            c.execute(f"select m_none_fn({ARGS}) from cc limit 1")
+        c.execute("drop model m_none")
+
+
 def test_multiclass_on_wine(server):
     from sklearn.datasets import load_wine
     frame = load_wine(as_frame=True).frame
