@@ -91,6 +91,17 @@ class Engine:
     def model_signatures(self) -> dict:
         return self.models.signatures() if self.models else {}
 
+    def quiescent(self) -> bool:
+        """No session is running a statement or holds a result DuckDB is still producing (an
+        open portal or cursor): nothing can be calling a Python function just now."""
+        return not any(s.running or s.attached for s in list(self.sessions.values()))
+
+    def statement_finished(self) -> None:
+        """A session's statement has ended: the functions of dropped models may go now."""
+        models = self.models
+        if models is not None and models.retired_pending():
+            models.sweep_retired()
+
     def bump_catalog(self) -> None:
         with self._lock:
             self.catalog_version += 1

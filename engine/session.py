@@ -347,6 +347,7 @@ class EngineSession:
             raise self._fail(e, plan)
         finally:
             self.running = False
+            self.engine.statement_finished()
 
     def _float_digits(self, cols: list) -> list:
         """extra_float_digits of 0 or less: floats written with 15 (float4: 6) plus that many

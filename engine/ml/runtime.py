@@ -164,6 +164,8 @@ class ModelFunctions:
         rt = self.service.runtime(self.name)
         if rt is None:
             state, reason = self.service.state_of(self.name)
+            if state == "DROPPED":   # its functions stay registered a while (service._retire)
+                raise ModelNotReady(f'[42704] model "{self.name}" does not exist: it was dropped')
             detail = f": {reason}" if reason else ""
             raise ModelNotReady(f"[{NOT_READY}] model \"{self.name}\" is not ready (state {state}){detail}")
         return rt

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from redduck.protocol import types as T
-from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DATATYPE_MISMATCH, DUPLICATE_OBJECT,
+from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DATATYPE_MISMATCH, DUPLICATE_OBJECT, OBJECT_IN_USE,
                                      UNDEFINED_COLUMN, UNDEFINED_OBJECT, PgError)
 
 from ..types import oid_of
@@ -62,6 +62,7 @@ class ModelService:
         self._db_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="redduck-train")
         self._launcher = WorkerLauncher(dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
+        self._retired: set[str] = set()   # functions of dropped models, not removed yet (_retire)
         self._register_sql_functions()
         # \df lists the model functions (they live in DuckDB's system catalog)
         with self._db_lock:
@@ -165,6 +166,36 @@ class ModelService:
         if st is not None:
             st.packing = None
 
+    def _retire(self, rec: ModelRecord) -> None:
+        """A dropped model's functions stay registered, failing every call, until no statement
+        can still be running them: DuckDB crashes the process when a Python function is removed
+        while a query on another cursor is calling it."""
+        for name in _names_of(rec):
+            self._retired.update((name, PACKED_PREFIX + name))
+        st = self.states.get(rec.name)
+        if st is not None:
+            st.packing = None
+        self.sweep_retired()
+
+    def retired_pending(self) -> bool:
+        return bool(self._retired)
+
+    def sweep_retired(self, wait_s: float = 0.0) -> bool:
+        """Remove the retired functions once no session runs a statement or holds a result
+        DuckDB is still producing (waiting up to wait_s); False: some are still there."""
+        deadline = time.monotonic() + wait_s
+        while self._retired:
+            if self.engine.quiescent():
+                with self._lock:
+                    for name in sorted(self._retired):
+                        self._remove_function(name)
+                    self._retired.clear()
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def function_models(self) -> dict[str, str]:
         """Model function name → model name."""
         with self._lock:
@@ -232,14 +263,19 @@ class ModelService:
         if session.tx != "I":
             raise PgError(ACTIVE_SQL_TRANSACTION, "CREATE MODEL cannot run inside a transaction block")
         name = spec.name.lower()
+        fn = spec.function.lower()
+        wanted = {fn, fn + "_prob", fn + "_probabilities"}
+        if wanted & self._retired and not self.sweep_retired(wait_s=5.0):
+            raise PgError(OBJECT_IN_USE, f'function "{fn}" of a dropped model may still be called by a running '
+                          "statement or an open cursor", position=spec.function_pos,
+                          hint="Retry when those have finished, or choose another FUNCTION name.")
         with self._lock:
             if name in self.states:
                 raise PgError(DUPLICATE_OBJECT, f'model "{spec.name}" already exists')
-            fn = spec.function.lower()
             taken = self.function_names()
             existing = {r[0] for r in session.cursor.execute(
                 "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_name IN (?, ?)",
-                [fn, fn + "_prob"]).fetchall()}
+                [fn, fn + "_prob"]).fetchall()} - self._retired
             if fn in taken or fn + "_prob" in taken or existing:
                 clash = fn if (fn in taken or fn in existing) else fn + "_prob"
                 raise PgError("42723", f'function "{clash}" already exists', position=spec.function_pos,
@@ -279,11 +315,19 @@ class ModelService:
             raise PgError(DATATYPE_MISMATCH, f"FUNCTION {spec.function} declares {len(spec.arg_types)} argument types "
                           f"but the query has {len(features)} input columns ({', '.join(features)})",
                           position=spec.function_pos)
-        rows = session.cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        rows = session.cursor.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        problem = spec.problem_type
+        if problem is None:
+            # inferred now, as the worker would, so that the functions are registered once with
+            # their final types (a regression has no fn_prob, and its fn returns DOUBLE)
+            from .worker import infer_problem
+            quoted = '"' + target.replace('"', '""') + '"'
+            problem, _ = infer_problem(session.cursor.sql(f"SELECT {quoted} FROM {table}").to_arrow_table()
+                                       .column(0))
         settings = dict(spec.settings)
         settings.setdefault("MAX_RUNTIME", DEFAULT_MAX_RUNTIME)
         rec = ModelRecord(name=name, schema_name=spec.schema or "public", owner=session.user, state="QUEUED",
-                          model_type="mlp", problem_type=spec.problem_type, objective=spec.objective,
+                          model_type="mlp", problem_type=problem, objective=spec.objective,
                           target=target, target_type=types[target], function_name=fn,
                           prob_function_name=fn + "_prob", param_names=features,
                           param_types=[types[f] for f in features], hyperparameters=spec.hyperparameters,
@@ -388,12 +432,7 @@ class ModelService:
             self.registry.update(rec.name, onnx=onnx, state="READY", problem_type=rec.problem_type,
                                  objective=rec.objective, labels=rec.labels, metrics=rec.metrics, spec=rec.spec,
                                  explanation=rec.explanation, finished_at=rec.finished_at)
-            # the prob function exists only for classification
-            if rec.problem_type == "regression":
-                self._unregister_model_functions(rec)
-                self._register_model_functions(rec)
-            else:
-                self._register_packed_functions(rec)
+            self._register_packed_functions(rec)
         self.engine.bump_catalog()   # sessions re-translate: calls of this model may now be packed
         log.info("model %s READY: %s", rec.name, {k: v for k, v in rec.metrics.items() if isinstance(v, float)})
 
@@ -424,7 +463,7 @@ class ModelService:
             st.cancelled = True
             if st.process is not None and st.process.poll() is None:
                 st.process.kill()
-            self._unregister_model_functions(st.record)
+            self._retire(st.record)
             self.registry.delete(st.record.name)
             del self.states[st.record.name]
             st.done.set()

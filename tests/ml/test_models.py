@@ -115,6 +115,43 @@ def test_concurrent_create_model_queues_and_both_finish(server, cc):
         a.execute("drop model m_q2")
 
 
+def test_drop_model_while_another_session_scores(server, cc):
+    # DuckDB crashed the whole server when a Python function was removed while a query on
+    # another cursor was calling it: a dropped model's functions now fail every call and are
+    # removed once no statement can be running them (service._retire)
+    with psycopg.connect(server.dsn(), autocommit=True) as a, psycopg.connect(server.dsn(), autocommit=True) as b:
+        b.execute(f"create model m_drop from cc target class function m_drop_fn {FAST}")
+        assert b.execute("select wait_for_model('m_drop', 300)").fetchone()[0] == "READY"
+        a.execute("create temp table big as select cc.* from cc, range(150)")   # 6M rows: seconds to score
+        pid = a.execute("select pg_backend_pid()").fetchone()[0]
+        got = {}
+
+        def score():
+            try:
+                got["rows"] = a.execute(f"select count(*) filter (where m_drop_fn({ARGS}) = 1) from big").fetchone()
+            except psycopg.Error as e:
+                got["error"] = e
+        t = threading.Thread(target=score)
+        t.start()
+        assert _wait_until(lambda: b.execute("select state from pg_stat_activity where pid = %s",
+                                             [pid]).fetchone()[0] == "active", 30)
+        time.sleep(0.3)
+        b.execute("drop model m_drop")
+        t.join(60)
+        assert not t.is_alive() and "rows" not in got, got
+        assert got["error"].sqlstate == "42704" and 'model "m_drop" does not exist' in str(got["error"])
+        assert a.execute("select 1").fetchone() == (1,)   # both sessions and the server live on
+        with pytest.raises(psycopg.Error) as ei:
+            a.execute(f"select m_drop_fn({ARGS}) from cc limit 1")
+        assert ei.value.sqlstate in ("42704", "42883")
+        assert b.execute("select count(*) from pg_proc where proname like 'm_drop_fn%'").fetchone()[0] == 0
+        # the function name can be taken again
+        b.execute(f"create model m_drop2 from cc target class function m_drop_fn {FAST}")
+        assert b.execute("select wait_for_model('m_drop2', 300)").fetchone()[0] == "READY"
+        assert a.execute(f"select count(m_drop_fn({ARGS})) from cc").fetchone()[0] > 0
+        b.execute("drop model m_drop2")
+
+
 def test_no_training_rows_fail_with_the_reason(server, cc):
     with psycopg.connect(server.dsn(), autocommit=True) as c:
         c.execute(f"create model m_none from (select * from cc where class is null) target class "
