@@ -47,6 +47,7 @@ class Engine:
         self._lookups: dict = {}
         self._cache_version = -1
         self._lock = threading.Lock()
+        self.exec_gate = threading.Lock()   # statements start through it; when_quiescent() closes it
         self._meta = self.db.cursor()
         from .security import SecurityStore
         from .security.authorize import Authorizer
@@ -91,10 +92,15 @@ class Engine:
     def model_signatures(self) -> dict:
         return self.models.signatures() if self.models else {}
 
-    def quiescent(self) -> bool:
-        """No session is running a statement or holds a result DuckDB is still producing (an
-        open portal or cursor): nothing can be calling a Python function just now."""
-        return not any(s.running or s.attached for s in list(self.sessions.values()))
+    def when_quiescent(self, fn) -> bool:
+        """Call fn while no session runs a statement or holds a result DuckDB is still producing
+        (an open portal or cursor), so that nothing can be calling a Python function; statements
+        that start meanwhile wait at the gate. False: not now."""
+        with self.exec_gate:
+            if any(s.running or s.attached for s in list(self.sessions.values())):
+                return False
+            fn()
+            return True
 
     def statement_finished(self) -> None:
         """A session's statement has ended: the functions of dropped models may go now."""

@@ -305,7 +305,8 @@ class EngineSession:
             return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
         self._detach_all()
         existed = self._table_exists_already(tr.tree)
-        self.running = True
+        with self.engine.exec_gate:
+            self.running = True
         try:
             self.ensure_transaction()
             if params:

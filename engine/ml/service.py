@@ -175,7 +175,6 @@ class ModelService:
         st = self.states.get(rec.name)
         if st is not None:
             st.packing = None
-        self.sweep_retired()
 
     def retired_pending(self) -> bool:
         return bool(self._retired)
@@ -183,13 +182,22 @@ class ModelService:
     def sweep_retired(self, wait_s: float = 0.0) -> bool:
         """Remove the retired functions once no session runs a statement or holds a result
         DuckDB is still producing (waiting up to wait_s); False: some are still there."""
+        def remove() -> None:   # under the engine's gate: not under self._lock (drop holds it)
+            names = sorted(self._retired)
+            with self._db_lock:
+                present = {r[0] for r in self.db.execute(
+                    "SELECT DISTINCT function_name FROM duckdb_functions() WHERE list_contains(?, function_name)",
+                    [names]).fetchall()}
+                for name in names:
+                    try:
+                        if name in present:
+                            self.db.remove_function(name)
+                        self._retired.discard(name)
+                    except (duckdb.Error, ValueError) as e:   # stays retired: the next sweep tries again
+                        log.warning("cannot remove function %s yet: %s", name, e)
         deadline = time.monotonic() + wait_s
         while self._retired:
-            if self.engine.quiescent():
-                with self._lock:
-                    for name in sorted(self._retired):
-                        self._remove_function(name)
-                    self._retired.clear()
+            if self.engine.when_quiescent(remove):
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -467,6 +475,7 @@ class ModelService:
             self.registry.delete(st.record.name)
             del self.states[st.record.name]
             st.done.set()
+        self.sweep_retired()
         self.engine.bump_catalog()
         return Result(tag="DROP MODEL")
 
