@@ -455,6 +455,8 @@ class ModelService:
     def wait(self, name: str, timeout: float | None) -> str:
         st = self._state(name)
         st.done.wait(timeout if timeout and timeout > 0 else None)
+        if st.cancelled and self.states.get(st.record.name) is not st:
+            return "DROPPED"   # dropped while it was awaited
         return st.record.state
 
     # ------------------------------------------------------------ DROP / SHOW / explain

@@ -95,7 +95,17 @@ def test_sessions_stay_responsive_while_training(server, cc):
             lat.append(time.perf_counter() - t0)
             time.sleep(0.01)
         states = dict(c.execute("show model m_busy").fetchall())
+        waited = {}
+
+        def wait():   # a session waiting for the model when it is dropped hears so
+            with psycopg.connect(server.dsn(), autocommit=True) as w:
+                waited["state"] = w.execute("select wait_for_model('m_busy')").fetchone()[0]
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(0.5)
         c.execute("drop model m_busy")  # also cancels the training in flight
+        waiter.join(30)
+    assert waited.get("state") in ("DROPPED", "READY")   # READY: it finished before the drop
     p99 = float(np.percentile(lat, 99))
     assert p99 < 0.05, f"p99 {p99 * 1000:.1f} ms"
     assert states["Model State"] in ("TRAINING", "READY", "QUEUED")
