@@ -104,9 +104,8 @@ class Engine:
 
     def statement_finished(self) -> None:
         """A session's statement has ended: the functions of dropped models may go now."""
-        models = self.models
-        if models is not None and models.retired_pending():
-            models.sweep_retired()
+        if self.models is not None:
+            self.models.sweep_retired()
 
     def bump_catalog(self) -> None:
         with self._lock:

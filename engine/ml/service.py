@@ -93,12 +93,6 @@ class ModelService:
         with self._db_lock:
             self.db.create_function(name, fn, [duckdb.sqltype(p) for p in params], duckdb.sqltype(ret), **kw)
 
-    def _remove_function(self, name: str) -> None:
-        with self._db_lock:
-            try:
-                self.db.remove_function(name)
-            except (duckdb.Error, ValueError):
-                pass
 
     def _register_sql_functions(self) -> None:
         self._create_function("explain_model", self.explain_report, ["VARCHAR"], EXPLAIN_TYPE, side_effects=True)
@@ -158,30 +152,20 @@ class ModelService:
                         out.append(Packing(name, PACKED_PREFIX + r.prob_function_name, st.packing, types))
         return tuple(sorted(out, key=lambda p: p.function))
 
-    def _unregister_model_functions(self, rec: ModelRecord) -> None:
-        for name in _names_of(rec):
-            self._remove_function(name)
-            self._remove_function(PACKED_PREFIX + name)
-        st = self.states.get(rec.name)
-        if st is not None:
-            st.packing = None
-
     def _retire(self, rec: ModelRecord) -> None:
-        """A dropped model's functions stay registered, failing every call, until no statement
-        can still be running them: DuckDB crashes the process when a Python function is removed
-        while a query on another cursor is calling it."""
+        """A dropped model's functions (or a failed CREATE's) stay registered, failing every
+        call, until no statement can still be running them: DuckDB crashes the process when a
+        Python function is removed while a query on another cursor is calling it."""
         for name in _names_of(rec):
             self._retired.update((name, PACKED_PREFIX + name))
         st = self.states.get(rec.name)
         if st is not None:
             st.packing = None
 
-    def retired_pending(self) -> bool:
-        return bool(self._retired)
-
     def sweep_retired(self, wait_s: float = 0.0) -> bool:
         """Remove the retired functions once no session runs a statement or holds a result
-        DuckDB is still producing (waiting up to wait_s); False: some are still there."""
+        DuckDB is still producing (waiting up to wait_s); False: some are still there. The
+        one way model functions leave DuckDB; nothing to do (the usual case) costs nothing."""
         def remove() -> None:   # under the engine's gate: not under self._lock (drop holds it)
             names = sorted(self._retired)
             with self._db_lock:
@@ -346,7 +330,7 @@ class ModelService:
             try:
                 self._register_model_functions(rec)
             except (duckdb.Error, ValueError, TypeError) as e:
-                self._unregister_model_functions(rec)
+                self._retire(rec)   # whatever of them was registered; swept when nothing runs
                 session.cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 raise PgError("42883", f"cannot create the model functions: {e}") from None
             self.registry.insert(rec)

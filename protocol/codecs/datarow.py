@@ -1,6 +1,8 @@
 """Encoded columns → the DataRow messages of a whole batch, as one bytes object."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,7 +38,7 @@ def _as_matrix(col: pa.Array, lengths: np.ndarray) -> np.ndarray | None:
     """A binary column whose values all have one width and no NULLs, as an (n, w) uint8
     view of its data; None otherwise."""
     n = len(col)
-    if col.null_count or n == 0 or lengths[0] != lengths.min() or lengths[0] != lengths.max():
+    if col.null_count or n == 0 or lengths.min() != lengths.max():
         return None
     w = int(lengths[0])
     start = int(np.frombuffer(col.buffers()[1], dtype=np.int32, count=1, offset=col.offset * 4)[0])
@@ -49,17 +51,10 @@ def _as_matrix(col: pa.Array, lengths: np.ndarray) -> np.ndarray | None:
 def _coalesced(segments: list) -> list:
     """Adjacent fixed-width segments ((n, w) matrices) as one: the join below then copies
     a row in fewer, larger pieces, and a batch of fixed-width columns needs no join."""
-    out, run = [], []
-    for seg in segments:
-        if isinstance(seg, np.ndarray):
-            run.append(seg)
-            continue
-        if run:
-            out.append(np.hstack(run) if len(run) > 1 else run[0])
-            run = []
-        out.append(seg)
-    if run:
-        out.append(np.hstack(run) if len(run) > 1 else run[0])
+    out = []
+    for fixed, run in itertools.groupby(segments, key=lambda seg: isinstance(seg, np.ndarray)):
+        run = list(run)
+        out += [np.hstack(run) if len(run) > 1 else run[0]] if fixed else run
     return out
 
 
