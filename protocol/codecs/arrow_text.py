@@ -40,24 +40,41 @@ def _trim_fixed_fraction(s: pa.Array) -> pa.Array | None:
     if n == 0 or s.offset:
         return None
     offsets = np.frombuffer(s.buffers()[1], dtype=np.int32, count=n + 1)
-    lengths = np.diff(offsets)
-    valid = lengths != 0
-    if not np.all(lengths[valid] == 26):
-        return None
     data = np.frombuffer(s.buffers()[2], dtype=np.uint8, count=int(offsets[-1]))
-    full = np.zeros((n, 26), dtype=np.uint8)
-    full[valid] = data.reshape(-1, 26)
-    frac = full[:, 20:26]
-    nonzero = frac != ord("0")
-    # digits to keep: position of the last non-zero fraction digit + 1
-    keep = np.where(nonzero.any(axis=1), 6 - np.argmax(nonzero[:, ::-1], axis=1), 0)
-    new_len = np.where(keep > 0, 20 + keep, 19) * valid
-    mask = np.arange(26)[None, :] < new_len[:, None]
+    if s.null_count:
+        lengths = np.diff(offsets)
+        valid = lengths != 0
+        if not np.all(lengths[valid] == 26):
+            return None
+        rows = data.reshape(-1, 26)   # the valid rows' bytes, in order
+    elif offsets[-1] == 26 * n and (n == 1 or np.diff(offsets).min() == 26):
+        valid = None
+        rows = data.reshape(n, 26)
+    else:
+        return None
+    frac = rows[:, 20:26]
+    if (frac == ord("0")).all():
+        width = np.full(1, 19)     # whole seconds, the common case: one width, no digit search
+    else:
+        nonzero = frac != ord("0")
+        # digits to keep: position of the last non-zero fraction digit + 1
+        keep = np.where(nonzero.any(axis=1), 6 - np.argmax(nonzero[:, ::-1], axis=1), 0)
+        width = np.where(keep > 0, 20 + keep, 19)
+    if width.min() == width.max():
+        w = int(width[0])          # one width for all: a strided copy, no mask
+        out = np.ascontiguousarray(rows[:, :w])
+        new_len = np.full(n, w, np.int32) if valid is None else valid.astype(np.int32) * w
+    else:
+        out = rows[np.arange(26)[None, :] < width[:, None]]
+        new_len = np.zeros(n, np.int32)
+        if valid is None:
+            new_len[:] = width
+        else:
+            new_len[valid] = width
     new_off = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(new_len, out=new_off[1:])
-    out = full[mask]
-    return pa.Array.from_buffers(pa.binary(), n, [s.buffers()[0], pa.py_buffer(new_off.tobytes()),
-                                                  pa.py_buffer(out.tobytes())], null_count=s.null_count)
+    return pa.Array.from_buffers(pa.binary(), n, [s.buffers()[0], pa.py_buffer(new_off), pa.py_buffer(out)],
+                                 null_count=s.null_count)
 
 
 def _timestamps(arr: pa.Array, tz: str) -> pa.Array:

@@ -235,6 +235,21 @@ def test_float_arrays_match_the_per_value_encoder(xs, single):
     assert encode_text_array(arr, oid).to_pylist() == expected
 
 
+_WHOLE_SECONDS = st.datetimes(dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)).map(lambda d: d.replace(microsecond=0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), _WHOLE_SECONDS,
+                          st.datetimes(dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31))), max_size=30),
+       st.integers(0, 3))
+def test_timestamp_arrays_match_the_per_value_encoder(xs, skip):
+    """Whole batches of one text width (all whole seconds, or all nulls) take a copy without
+    a mask, mixed widths the general path; a sliced array is read from its offset."""
+    arr = pa.array(xs, pa.timestamp("us")).slice(min(skip, len(xs)))
+    expected = [None if v is None else values.encode_text(v, T.TIMESTAMP).encode() for v in arr.to_pylist()]
+    assert encode_text_array(arr, T.TIMESTAMP).to_pylist() == expected
+
+
 _COPY_COLUMNS = [("i", pa.int32(), T.INT4, st.integers(-2 ** 31, 2 ** 31 - 1)),
                  ("s", pa.string(), T.TEXT, st.text(max_size=12)),
                  ("b", pa.binary(), T.BYTEA, st.binary(max_size=9)),
