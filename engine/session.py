@@ -616,12 +616,16 @@ class EngineSession:
         self._end_transaction()
 
     def close(self) -> None:
-        self.engine.sessions.pop(self.pid, None)
-        self.abort_transaction()
         try:
-            self.cursor.close()
-        except duckdb.Error:
-            pass
+            self.abort_transaction()
+            try:
+                self.cursor.close()
+            except duckdb.Error:
+                pass
+        finally:
+            # only now: until its cursor is closed DuckDB's threads may still be producing a
+            # result of this session's, calling model functions (Engine.when_quiescent)
+            self.engine.sessions.pop(self.pid, None)
 
     # ------------------------------------------------------------ settings
 

@@ -739,21 +739,26 @@ class Session:
     # ------------------------------------------------------------ teardown
 
     def close(self) -> None:
-        for p in self.portals.values():
-            if p.result is not None and p.result.rows is not None:
-                p.result.rows.close()
+        sources = [p.result.rows for p in self.portals.values() if p.result is not None and p.result.rows is not None]
         self.portals.clear()
         if self.copy is not None:
             self.copy.pipe.abort("the client went away during COPY")
             self.copy.job.add_done_callback(_retrieve)   # its CopyAborted is expected
             self.copy = None
-        if self.engine is not None:
-            eng = self.engine
-            self.engine = None
-            if self.executor is not None:
-                self.executor.submit(eng.close)
+        eng, self.engine = self.engine, None
+
+        def release() -> None:
+            for src in sources:
+                src.close()
+            if eng is not None:
+                eng.close()
+        # on the worker, after whatever it is still running (a fetch from one of these sources
+        # when the task was cancelled): a result is never closed while it is being read
         if self.executor is not None:
+            self.executor.submit(release)
             self.executor.shutdown(wait=False)
+        else:
+            release()
         self.state = SessionState.CLOSED
 
 
