@@ -18,11 +18,12 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
                                      DUPLICATE_PREPARED_STATEMENT, IN_FAILED_SQL_TRANSACTION,
                                      INVALID_CURSOR_NAME, INVALID_SQL_STATEMENT_NAME,
                                      NO_ACTIVE_SQL_TRANSACTION, READ_ONLY_SQL_TRANSACTION,
-                                     SERIALIZATION_FAILURE, PgError)
+                                     SERIALIZATION_FAILURE, UNDEFINED_FUNCTION, PgError)
 
 from . import tags
 from .catalog.columns import record as record_declared_types
 from .constraint_errors import name_constraint
+from .error_positions import called_function, locate
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
@@ -416,7 +417,12 @@ class EngineSession:
         return out
 
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:
-        err = from_duckdb(e)
+        err = locate(from_duckdb(e), str(e), plan.stmt if plan is not None else None)
+        if err.code == UNDEFINED_FUNCTION and self.engine.models is not None:
+            called = called_function(str(e))
+            hint = self.engine.models.call_hint(called) if called else None
+            if hint:
+                err.hint = hint
         self._mark_failed()
         if plan is not None and plan.translation is not None:
             name_constraint(err, plan.translation.tree, self.engine)

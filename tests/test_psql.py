@@ -31,6 +31,15 @@ def test_syntax_error_shows_position(server):
     assert "LINE 1:" in p.stderr and "^" in p.stderr
 
 
+def test_unknown_column_is_shown_where_it_is(server):
+    p = psql(server, "-c", "select 1 as a,\n  no_col + 1 from range(3)", check=False)
+    assert p.returncode != 0
+    lines = p.stderr.splitlines()
+    assert 'ERROR:  column "no_col" does not exist' in lines[0]
+    assert lines[1] == "LINE 2:   no_col + 1 from range(3)"
+    assert lines[2] == " " * len("LINE 2:   ") + "^"
+
+
 def test_copy_in_and_out(server, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("id,name\n1,alpha\n2,\"be,ta\"\n3,\n")

@@ -213,6 +213,38 @@ def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
     assert conn.execute("select 2").fetchone()[0] == 2
 
 
+@pytest.mark.parametrize("query,sqlstate,at", [
+    # positions as PostgreSQL 15 reports them (checked side by side): the text the error is about
+    ("select no_col from (select 1 as a) t", "42703", "no_col"),
+    ("select t.no_col from (select 1 as a) t", "42703", "t.no_col"),
+    ("select x.a from (select 1 as a) t", "42P01", "x.a"),
+    ("select a from (select 1 as a) t\nwhere\n  a + no_col > 1", "42703", "no_col"),
+    ("select 1; select no_col from (select 1 as a) t", "42703", "no_col"),
+    ("select * from public.no_such_table", "42P01", "public.no_such_table"),
+    ("select no_such_fn(1)", "42883", "no_such_fn"),
+    ("select abs(1, 2)", "42883", "abs"),
+    ("select round()", "42883", "round"),
+    ("select 'abc'::int", "22P02", "'abc'"),
+    ("select cast('abc' as int)", "22P02", "'abc'"),
+    ("select date 'notadate'", "22007", "'notadate'"),
+    ("update pos_t set no_col = 1", "42703", "no_col"),
+    ("insert into pos_t (no_col) values (1)", "42703", "no_col"),
+    ("select * from pos_t p1 join pos_t p2 on p1.no_col = p2.a", "42703", "p1.no_col"),
+    ("drop table no_such_table", "42P01", None),          # DDL: no position, as in PostgreSQL
+])
+def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
+    conn.execute("create table if not exists pos_t (a int)")
+    for _ in range(2):     # the second time from the cached translation
+        with pytest.raises(psycopg.Error) as ei:
+            conn.execute(query)
+        assert ei.value.sqlstate == sqlstate
+        pos = ei.value.diag.statement_position
+        if at is None:
+            assert pos is None
+        else:
+            assert pos is not None and query[int(pos) - 1:].startswith(at), (pos, query)
+
+
 def test_constraint_errors(conn):
     conn.execute("create table uq(a int primary key, b int not null)")
     conn.execute("insert into uq values (1, 1)")

@@ -209,6 +209,17 @@ class ModelService:
                     out[fn] = tuple(r.param_types)
             return out
 
+    def call_hint(self, function: str) -> str | None:
+        """What a model function takes, named as CREATE MODEL's columns, for an error about a
+        call that matches none of its forms; None when `function` is no model's."""
+        with self._lock:
+            for st in self.states.values():
+                r = st.record
+                if function.lower() in _names_of(r):
+                    params = ", ".join(f"{n} {T.type_name(oid_of(t))}" for n, t in zip(r.param_names, r.param_types))
+                    return f'model "{r.name}" is called as {function.lower()}({params})'
+        return None
+
     def owner_of(self, name: str) -> str | None:
         st = self.states.get(name.lower())
         return st.record.owner if st is not None else None

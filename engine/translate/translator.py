@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
+from sqlglot.tokens import TokenType
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, UNDEFINED_FUNCTION, PgError
 
 from ..sqltext import StatementText
 from ..dialect import READ, WRITE
@@ -87,6 +88,9 @@ def parse(stmt: StatementText) -> exp.Expression:
         err = e.errors[0] if e.errors else {}
         line, col = err.get("line", 1), err.get("col", 1)
         pos = _position(stmt.sql, line, col)
+        arity = _wrong_arity(stmt, err, line, col)
+        if arity is not None:
+            raise arity from None
         near = err.get("highlight") or ""
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
         raise PgError(SYNTAX_ERROR, msg, position=stmt.offset + pos) from None
@@ -102,6 +106,41 @@ def parse(stmt: StatementText) -> exp.Expression:
         raise PgError(FEATURE_NOT_SUPPORTED, f"{word} is not supported by redduck",
                       position=stmt.offset + 1)
     return tree
+
+
+def _wrong_arity(stmt: StatementText, err: dict, line: int, col: int) -> PgError | None:
+    """sqlglot checks the argument count of the functions it knows while parsing: a call with
+    too many or too few is PostgreSQL's 42883 at the function's name, not a syntax error."""
+    desc = err.get("description") or ""
+    if not (desc.startswith("The number of provided arguments") or
+            (desc.startswith("Required keyword:") and "sqlglot.expressions" in desc)):
+        return None
+    lines = stmt.sql.split("\n")
+    at = stmt.offset + sum(len(x) + 1 for x in lines[:max(line - 1, 0)]) + col - 1   # the ')' sqlglot stopped at
+    toks = stmt.tokens
+    close = next((i for i, t in enumerate(toks) if t.start == at and t.token_type == TokenType.R_PAREN), None)
+    if close is None:
+        return None
+    depth, commas, i = 0, 0, close - 1
+    while i >= 0:
+        kind = toks[i].token_type
+        if kind == TokenType.R_PAREN:
+            depth += 1
+        elif kind == TokenType.L_PAREN:
+            if depth == 0:
+                break
+            depth -= 1
+        elif kind == TokenType.COMMA and depth == 0:
+            commas += 1
+        i -= 1
+    if i <= 0:
+        return None
+    name = toks[i - 1]
+    if name.token_type in (TokenType.STRING, TokenType.NUMBER) or not name.text[:1].isalpha() and name.text[:1] != "_":
+        return None
+    n = 0 if i + 1 == close else commas + 1
+    return PgError(UNDEFINED_FUNCTION, f"function {name.text.lower()} does not take {n} argument{'' if n == 1 else 's'}",
+                   hint="No function matches the given name and number of arguments.", position=name.start + 1)
 
 
 def _position(sql: str, line: int, col: int) -> int:

@@ -49,6 +49,10 @@ def test_function_exists_at_once_and_errors_until_ready(server, cc):
         with pytest.raises(psycopg.Error) as ei:
             other.execute("select m_state_fn(1, 2.0) from cc limit 1")
         assert ei.value.sqlstate == "42883" and "m_state_fn(INTEGER, DOUBLE" in str(ei.value)
+        # at the call, with the parameters named as CREATE MODEL's columns
+        assert ei.value.diag.statement_position == "8"
+        assert ei.value.diag.message_hint.startswith(
+            'model "m_state" is called as m_state_fn(txtime int4, v1 float8, v2 float8,')
         with pytest.raises(pgerr.DuplicateObject):
             c.execute("create model m_state from cc target class function other_fn")
         with pytest.raises(psycopg.Error) as ei:
