@@ -14,7 +14,7 @@ import re
 
 from sqlglot.tokens import TokenType
 
-from redduck.protocol.errors import UNDEFINED_COLUMN, UNDEFINED_TABLE, PgError
+from redduck.protocol.errors import UNDEFINED_COLUMN, UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
 
 from .sqltext import StatementText, tokenize
 
@@ -73,16 +73,19 @@ def position_of(raw: str, stmt: StatementText, literal_first: bool = False) -> i
     return None
 
 
-def name_position(name: str, stmt: StatementText) -> int | None:
-    """Where the client's statement first uses `name` (an unquoted name folds case)."""
-    for t in stmt.tokens:
+def name_position(name: str, stmt: StatementText, call: bool = False) -> int | None:
+    """Where the client's statement first uses `name` (an unquoted name folds case); with
+    `call`, only as a function's name, followed by its parenthesis."""
+    toks = stmt.tokens
+    for i, t in enumerate(toks):
         if t.token_type in _NAMES and (t.text == name or (t.token_type == TokenType.VAR and t.text.lower() == name.lower())):
-            return t.start + 1
+            if not call or (i + 1 < len(toks) and toks[i + 1].token_type == TokenType.L_PAREN):
+                return t.start + 1
     return None
 
 
 # an error about a name DuckDB does not mark: the name as the reworded message quotes it
-_NAMED = re.compile(r'^(?:column|relation) "([^"]+)"')
+_NAMED = re.compile(r'^(?:column|relation) "([^"]+)"|^function ([^\s(]+) does not exist')
 _QUERIES = frozenset({TokenType.SELECT, TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.WITH,
                       TokenType.VALUES, TokenType.MERGE, TokenType.L_PAREN})
 _VALUE = re.compile(r'^invalid input syntax for type [^:]+: "(.*)"$', re.S)
@@ -92,11 +95,11 @@ def locate(err: PgError, raw: str, stmt: StatementText | None) -> PgError:
     if err.position or stmt is None:
         return err
     err.position = position_of(raw, stmt, literal_first=err.code.startswith("22")) or 0
-    if not err.position and err.code in (UNDEFINED_COLUMN, UNDEFINED_TABLE) and \
+    if not err.position and err.code in (UNDEFINED_COLUMN, UNDEFINED_TABLE, UNDEFINED_FUNCTION) and \
             stmt.tokens[0].token_type in _QUERIES:   # PostgreSQL gives DDL's errors no position
         m = _NAMED.match(err.message)
         if m:
-            err.position = name_position(m.group(1), stmt) or 0
+            err.position = name_position(m.group(1) or m.group(2), stmt, call=err.code == UNDEFINED_FUNCTION) or 0
     if not err.position and err.code.startswith("22"):
         m = _VALUE.search(err.message)
         if m:   # a literal the engine passed as a parameter (its cached plan): DuckDB marks nothing

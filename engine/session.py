@@ -200,9 +200,25 @@ class EngineSession:
         tr = self.translator.translate(stmt, self.context())
         oids = infer_param_oids(tr.tree, tr.param_count, self.engine.column_type, tuple(param_oids),
                                 self.engine.model_signatures() if tr.param_count else None)
+        if tr.param_count and isinstance(tr.duck, exp.Insert):
+            self._check_insert_columns(stmt, tr.duck)
         return Plan(stmt, translation=tr, param_oids=oids, returns_rows=tags.returns_rows(tr.tree),
                     inline=tags.trivial(tr.tree), constant_candidate=tags.constant(tr.tree),
                     writes=tags.writes(tr.tree))
+
+    def _check_insert_columns(self, stmt: StatementText, tree: exp.Insert) -> None:
+        """A prepared INSERT's target columns exist, as PostgreSQL checks at Parse: the types
+        inferred for its parameters are theirs, and a client encodes its values by them
+        (asyncpg would otherwise report a typo in a column name as a value it cannot encode)."""
+        target = tree.this
+        if not isinstance(target, exp.Schema) or not isinstance(target.this, exp.Table) or not target.expressions:
+            return
+        probe = exp.select(*[exp.column(c.copy()) for c in target.expressions]).from_(target.this.copy()).limit(0)
+        self._detach_all()
+        try:
+            self.cursor.sql(probe.sql(dialect="duckdb"))
+        except duckdb.Error as e:
+            raise self._fail(e, Plan(stmt)) from None
 
     # ------------------------------------------------------------ describing
 

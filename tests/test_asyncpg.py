@@ -112,6 +112,28 @@ def test_errors_keep_connection(server):
     run(main())
 
 
+def test_prepared_statements_are_checked_at_parse_with_positions(server):
+    """As PostgreSQL: a typo in a prepared INSERT's column list is 42703 at Parse, at the
+    column (before, the parameter was described as text and asyncpg refused to encode an int
+    for it); errors in parameterized queries point at what they are about."""
+    async def main():
+        c = await connect(server)
+        try:
+            await c.execute("create table ap_pos (a int)")
+            for sql, exc, at in [("insert into ap_pos (no_col) values ($1)", asyncpg.UndefinedColumnError, "no_col"),
+                                 ("select no_col from ap_pos where a = $1", asyncpg.UndefinedColumnError, "no_col"),
+                                 ("select no_fn($1)", asyncpg.UndefinedFunctionError, "no_fn"),
+                                 ("select * from no_table where a = $1", asyncpg.UndefinedTableError, "no_table")]:
+                with pytest.raises(exc) as ei:
+                    await c.fetch(sql, 1)
+                assert sql[int(ei.value.position) - 1:].startswith(at)
+            await c.execute("insert into ap_pos (a) values ($1)", 7)
+            assert await c.fetchval("select a from ap_pos") == 7
+        finally:
+            await c.close()
+    run(main())
+
+
 def test_array_columns_and_parameters(server):
     """asyncpg introspects array types through pg_type (its recursive INTRO_LOOKUP_TYPES)."""
     async def main():
