@@ -324,6 +324,16 @@ def test_duckdb_types_map_to_postgres_oids(conn):
         assert value.name == "happy" and type(value).__name__ == "Mood"
 
 
+def test_functions_postgresql_types_integer_arrive_as_int4(conn):
+    conn.execute("create table int4_fns (s text, a int[])")
+    conn.execute("insert into int4_fns values ('héllo', array[1, 2, 3])")
+    cur = conn.execute("select length(s), char_length(s), octet_length(s), position('l' in s), strpos(s, 'l'), "
+                       "ascii(s), array_length(a, 1), cardinality(a), array_position(a, 2), length(s)::int8 "
+                       "from int4_fns where length(s) > 2")
+    assert [d.type_code for d in cur.description] == [23] * 9 + [20]
+    assert cur.fetchone() == (5, 5, 6, 3, 3, 104, 3, 3, 2, 5)
+
+
 def test_json_and_jsonb_parameters(conn):
     from psycopg.types.json import Json, Jsonb
     conn.execute("create table js(a json)")

@@ -7,7 +7,9 @@ from redduck.protocol.errors import PgError
 
 CASES = [
     # column names as PostgreSQL derives them
-    ("SELECT strpos(a, b) FROM t", 'SELECT STRPOS(a, b) AS "strpos" FROM t'),
+    ("SELECT strpos(a, b) FROM t", 'SELECT CAST(STRPOS(a, b) AS INT) AS "strpos" FROM t'),
+    ("SELECT length(s), array_length(a, 1)::int8 FROM t",
+     'SELECT CAST(LENGTH(s) AS INT) AS "length", CAST(ARRAY_LENGTH(a, 1) AS BIGINT) AS "array_length" FROM t'),
     ("SELECT 2 ^ 10", 'SELECT POWER(2, 10) AS "?column?"'),
     ("SELECT true AND NULL", 'SELECT TRUE AND NULL AS "?column?"'),
     ("SELECT row_number() OVER () FROM t", 'SELECT ROW_NUMBER() OVER () AS "row_number" FROM t'),
