@@ -334,6 +334,17 @@ def test_functions_postgresql_types_integer_arrive_as_int4(conn):
     assert cur.fetchone() == (5, 5, 6, 3, 3, 104, 3, 3, 2, 5)
 
 
+def test_interval_unit_abbreviations_and_percentiles_of_numeric(conn):
+    # sqlglot wrote `interval '90 min'` as INTERVAL '90' MIN, which DuckDB refused as a syntax error
+    row = conn.execute("select '12:00'::time + interval '90 min', interval '2 mons 3 hrs', "
+                       "date '2020-01-31' + interval '1 mon', interval '1' day").fetchone()
+    assert row == (dt.time(13, 30), dt.timedelta(days=60, hours=3), dt.datetime(2020, 2, 29), dt.timedelta(days=1))
+    conn.execute("create table pct (v numeric(8, 2))")
+    conn.execute("insert into pct values (100.50), (150.25), (200), (50)")
+    # PostgreSQL sorts a numeric as double precision here; DuckDB rounded to the column's scale
+    assert conn.execute("select percentile_cont(0.5) within group (order by v) from pct").fetchone()[0] == 125.375
+
+
 def test_json_and_jsonb_parameters(conn):
     from psycopg.types.json import Json, Jsonb
     conn.execute("create table js(a json)")

@@ -12,6 +12,7 @@ from .enum_order import enum_order
 from .forbidden import forbid_server_access
 from .insert_literals import insert_literals
 from .integer_results import integer_results
+from .interval_units import interval_units
 from .json_functions import json_functions
 from .json_operators import json_operators
 from .model_calls import model_calls
@@ -33,4 +34,4 @@ from .session_views import session_views
 from .session_zone import session_zone
 from .xid_age import xid_age
 
-RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, integer_results, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, character_lengths, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, session_zone, renamed_functions, catalog_tables, catalog_functions, sql_functions, model_calls]
+RULES = [forbid_server_access, pg_types, pg_ddl, serial_columns, pg_column_names, session_functions, privilege_functions, session_views, xid_age, regtypes, integer_results, pg_functions, enum_order, aggregate_types, array_concat, insert_literals, character_lengths, pg_sql, pg_operators, json_operators, json_functions, pattern_functions, numeric_division, typed_literals, interval_units, session_zone, renamed_functions, catalog_tables, catalog_functions, sql_functions, model_calls]

@@ -2,7 +2,10 @@
 (or integer arithmetic on such columns):
 `sum(int_col)` → `CAST(SUM(int_col) AS BIGINT)` (DuckDB's sum of integers is a 128-bit
 HUGEINT, which a client would see as numeric) and `avg(int_or_numeric_col)` →
-`CAST(AVG(col) AS DECIMAL(38, 16))` (PostgreSQL's avg of these is numeric; DuckDB's is a double)."""
+`CAST(AVG(col) AS DECIMAL(38, 16))` (PostgreSQL's avg of these is numeric; DuckDB's is a double);
+`percentile_cont(f) WITHIN GROUP (ORDER BY numeric_col)` sorts the column as double precision, as
+PostgreSQL does (DuckDB's interpolates in the column's DECIMAL and rounds to its scale: 125.375
+came back as 125.37)."""
 from __future__ import annotations
 
 import re
@@ -51,8 +54,21 @@ def _avg_scale(dtype: str) -> int | None:
     return max(16, int(m.group(2))) if m else None
 
 
+def _percentiles_as_double(tree: exp.Expression, aliases: dict, ctx) -> None:
+    for wg in tree.find_all(exp.WithinGroup):
+        order = wg.expression
+        if not isinstance(wg.this, exp.PercentileCont) or not isinstance(order, exp.Order) or not order.expressions:
+            continue
+        key = order.expressions[0]
+        dtype = _type_of(key.this, aliases, ctx) if ctx.column_type is not None else None
+        if dtype is not None and dtype.startswith("DECIMAL"):
+            key.set("this", exp.cast(key.this.copy(), "DOUBLE"))
+
+
 def aggregate_types(tree: exp.Expression, ctx) -> exp.Expression:
     nodes = list(tree.find_all(exp.Sum, exp.Avg))
+    if any(True for _ in tree.find_all(exp.WithinGroup)):
+        _percentiles_as_double(tree, table_aliases(tree), ctx)
     if not nodes:
         return tree
     aliases = table_aliases(tree)
