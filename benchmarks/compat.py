@@ -3,7 +3,8 @@ PostgreSQL 15 side by side; prints how many give the same answer and which do no
 
 The answer compared is what a client sees: column names and the text of every value,
 or the SQLSTATE when the statement fails. Each construct is one statement, or a list run
-in order whose last result is compared.
+in order whose last result is compared. A second, stricter count also compares each
+column's type OID and an error's position (the P field psql draws its caret from).
 
     .venv/bin/python benchmarks/compat.py [-v]
 """
@@ -216,11 +217,22 @@ CONSTRUCTS = [
     "SELECT 'a' AS x, 'b' AS x", "SELECT (1, 2)", "SELECT ROW(1, 'a')", "SELECT 1::text::int",
     "SELECT '  42  '::int", "SELECT 42::text || '!'", "SELECT 1 = 1.0", "SELECT 3 / 2::float8",
     "SELECT 'abc' < 'abd'", "SELECT 'B' < 'a'", "SELECT length(NULL)", "SELECT NULL::int + 1",
+    # ---------------------------------------------------------------- more forms, and errors' positions
+    "SELECT TIME '12:00' + INTERVAL '90 min'", "SELECT INTERVAL '2 mons 3 hrs'", "SELECT INTERVAL '10 secs'",
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY salary) FROM cp_emp",
+    "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY salary) FROM cp_emp",
+    "SELECT length(name), strpos(name, 'n'), array_length(ARRAY[id], 1) FROM cp_emp ORDER BY id",
+    "SELECT e.no_col FROM cp_emp e", "SELECT name FROM cp_emp WHERE\n  salary > no_col",
+    "SELECT x.name FROM cp_emp", "SELECT * FROM public.no_such_table", "SELECT abs(1, 2)", "SELECT round()",
+    "SELECT no_such_fn(1)", "SELECT cast('abc' AS int)", "SELECT DATE 'notadate'",
+    "UPDATE cp_emp SET no_col = 1", "INSERT INTO cp_emp (id, no_col) VALUES (1, 2)",
+    "SELECT 1; SELECT no_col FROM cp_emp", "DROP TABLE no_such_table",
 ]
 
 
 def answer(conn, stmts):
-    """(column names, rows as text) of the last statement, or ('ERROR', SQLSTATE)."""
+    """((column names, rows as text) of the last statement, or ('ERROR', SQLSTATE);
+    and its column type OIDs, or the error's position)."""
     stmts = stmts if isinstance(stmts, list) else [stmts]
     cur = conn.cursor()
     try:
@@ -228,13 +240,13 @@ def answer(conn, stmts):
             cur.execute(sql)
         res = cur.pgresult
         if res is None or res.nfields == 0:
-            return ("OK", cur.statusmessage)
+            return ("OK", cur.statusmessage), ()
         names = tuple(res.fname(i).decode() for i in range(res.nfields))
         rows = tuple(tuple(None if res.get_value(r, c) is None else res.get_value(r, c).decode()
                            for c in range(res.nfields)) for r in range(res.ntuples))
-        return (names, rows)
+        return (names, rows), tuple(res.ftype(i) for i in range(res.nfields))
     except psycopg.Error as e:
-        return ("ERROR", e.sqlstate)
+        return ("ERROR", e.sqlstate), e.diag.statement_position
     finally:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
@@ -270,22 +282,25 @@ def main() -> None:
         got = run(rd.dsn())
     finally:
         rd.stop()
-    same = 0
+    same = strict = 0
     diffs = []
-    for stmts, e, g in zip(CONSTRUCTS, expected, got):
-        if e == g:
-            same += 1
-        else:
-            diffs.append((stmts, e, g))
+    for stmts, (e, e_more), (g, g_more) in zip(CONSTRUCTS, expected, got):
+        same += e == g
+        strict += e == g and e_more == g_more
+        if e != g:
+            diffs.append((stmts, "differs", e, g))
+        elif e_more != g_more:
+            diffs.append((stmts, "position" if e[0] == "ERROR" else "types", e_more, g_more))
     total = len(CONSTRUCTS)
     print(f"{'construct':70} result")
-    for stmts, e, g in diffs:
+    for stmts, what, e, g in diffs:
         text = stmts if isinstance(stmts, str) else " ; ".join(stmts)
-        print(f"{text[:70]:70} differs")
+        print(f"{text[:70]:70} {what}")
         if args.verbose:
             print(f"    PostgreSQL: {str(e)[:300]}")
             print(f"    redduck:    {str(g)[:300]}")
     print(f"\n{same} of {total} constructs give PostgreSQL 15's answer: {same / total:.1%} (target 95%)")
+    print(f"{strict} of {total} also with the same column types and error positions: {strict / total:.1%}")
 
 
 if __name__ == "__main__":

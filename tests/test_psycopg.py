@@ -231,6 +231,10 @@ def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
     ("insert into pos_t (no_col) values (1)", "42703", "no_col"),
     ("select * from pos_t p1 join pos_t p2 on p1.no_col = p2.a", "42703", "p1.no_col"),
     ("drop table no_such_table", "42P01", None),          # DDL: no position, as in PostgreSQL
+    ("selec 1", "42601", "selec"),                        # no statement starts with a plain name
+    ("select * from pos_t where", "42601", ""),           # "syntax error at end of input"
+    ("select (1", "42601", ""),
+    ("select 1 2", "42601", "2"),
 ])
 def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
     conn.execute("create table if not exists pos_t (a int)")
@@ -241,6 +245,8 @@ def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
         pos = ei.value.diag.statement_position
         if at is None:
             assert pos is None
+        elif at == "":
+            assert int(pos) == len(query) + 1 and "end of input" in str(ei.value)
         else:
             assert pos is not None and query[int(pos) - 1:].startswith(at), (pos, query)
 

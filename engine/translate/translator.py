@@ -92,6 +92,13 @@ def parse(stmt: StatementText) -> exp.Expression:
         if arity is not None:
             raise arity from None
         near = err.get("highlight") or ""
+        toks = stmt.tokens
+        if toks and toks[0].token_type == TokenType.VAR and stmt.offset + pos - 1 > toks[0].start:
+            # no statement starts with a plain name: PostgreSQL's grammar stops at the first word
+            raise PgError(SYNTAX_ERROR, f'syntax error at or near "{toks[0].text}"', position=toks[0].start + 1) from None
+        if toks and _wants_more(err) and stmt.offset + pos - 1 >= toks[-1].start:
+            # sqlglot names the last token it read; PostgreSQL says the input ended too soon
+            raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=stmt.offset + len(stmt.sql.rstrip()) + 1) from None
         msg = f'syntax error at or near "{near}"' if near else "syntax error at end of input"
         raise PgError(SYNTAX_ERROR, msg, position=stmt.offset + pos) from None
     if len(trees) != 1 or trees[0] is None:
@@ -106,6 +113,13 @@ def parse(stmt: StatementText) -> exp.Expression:
         raise PgError(FEATURE_NOT_SUPPORTED, f"{word} is not supported by redduck",
                       position=stmt.offset + 1)
     return tree
+
+
+def _wants_more(err: dict) -> bool:
+    """sqlglot's error says something was still expected (a clause's argument, a closing
+    parenthesis, a table name where the input ended)."""
+    desc = err.get("description") or ""
+    return desc.startswith(("Required keyword:", "Expecting ")) or ("Expected" in desc and "SENTINEL" in desc)
 
 
 def _wrong_arity(stmt: StatementText, err: dict, line: int, col: int) -> PgError | None:

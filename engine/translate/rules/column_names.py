@@ -70,8 +70,8 @@ def pg_name(e: exp.Expression) -> str | None:
     if isinstance(e, exp.Case):
         return "case"
 
-    if isinstance(e, exp.Window):
-        return pg_name(e.this)
+    if isinstance(e, (exp.Window, exp.WithinGroup)):
+        return pg_name(e.this)       # sum(x) OVER (…), percentile_cont(f) WITHIN GROUP (…)
     if e.meta.get("pg_name"):
         return str(e.meta["pg_name"]).lower()   # a function call, named as the client wrote it
     if isinstance(e, (exp.Binary, exp.Not)):
