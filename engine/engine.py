@@ -189,10 +189,11 @@ class Engine:
         return None
 
     def declared_type(self, table_oid: int, attnum: int) -> tuple[int, int] | None:
-        """(OID, typmod) of a varchar(n)/char(n) column (catalog/columns.py)."""
+        """(OID, typmod) of a varchar(n)/char(n) or enum column (catalog/columns.py)."""
         return self._catalog_lookup(
             "declared", "SELECT attrelid, attnum, atttypid, atttypmod FROM redduck_pg.pg_attribute "
-                        f"WHERE atttypid IN ({T.VARCHAR}, {T.BPCHAR})", keys=2).get((table_oid, attnum))
+                        f"WHERE atttypid IN ({T.VARCHAR}, {T.BPCHAR}) "
+                        "OR atttypid IN (SELECT type_oid FROM redduck_pg.enum_columns)", keys=2).get((table_oid, attnum))
 
     def constraints_of(self, schema: str | None, table: str) -> list[dict]:
         """The key, foreign key and check constraints of a table, with PostgreSQL's names

@@ -66,7 +66,8 @@ def position_of(raw: str, stmt: StatementText, literal_first: bool = False) -> i
     for want in tries:
         k = len(want)
         for i in range(len(mine) - k + 1):
-            if mine[i:i + k] == want:
+            if mine[i:i + k] == want and not (want[0][0] == "name" and i and mine[i - 1][0] == TokenType.DOT):
+                # (a bare name DuckDB marks is not the `id` of some `t.id`: it marks those whole)
                 if want[0][0] == TokenType.DCOLON and i > 0:
                     i -= 1   # `'abc'::int`: DuckDB marks the cast, PostgreSQL the value
                 return stmt.tokens[i].start + 1

@@ -23,6 +23,7 @@ from redduck.protocol.errors import (ACTIVE_SQL_TRANSACTION, DUPLICATE_CURSOR,
 from . import tags
 from .catalog.columns import record as record_declared_types
 from .constraint_errors import name_constraint
+from .column_sources import column_sources
 from .error_positions import called_function, locate
 from .errors import from_duckdb
 from .params import infer_param_oids
@@ -392,10 +393,10 @@ class EngineSession:
             self.engine.table_columns(table.db or self.search_path()[0], table.name) is not None
 
     def _with_sources(self, plan: Plan, cols: list) -> list:
-        """Table OID and column number for columns read straight from one table, as
-        PostgreSQL fills them in RowDescription (JDBC's getTableName reads them)."""
+        """Table OID and column number for columns read straight from a table, as
+        PostgreSQL fills them in RowDescription (column_sources.py)."""
         if plan.sources is None:
-            plan.sources = self._column_sources(plan.translation.tree) or []
+            plan.sources = column_sources(plan.translation.tree, self.engine.table_columns) or []
         if not plan.sources or len(plan.sources) != len(cols):
             return cols
         from dataclasses import replace
@@ -403,33 +404,11 @@ class EngineSession:
         for c, (oid, num) in zip(cols, plan.sources):
             if oid:
                 c = replace(c, table_oid=oid, column_number=num)
-                # varchar(n) and char(n), which DuckDB keeps as its one VARCHAR (catalog/columns.py)
-                if c.type_oid == T.TEXT and (decl := self.engine.declared_type(oid, num)):
+                # varchar(n) and char(n), which DuckDB keeps as its one VARCHAR, and the enum type
+                # a column was declared with, which DuckDB knows only by its labels (catalog/columns.py)
+                if (c.type_oid == T.TEXT or c.codec_oid == T.TEXT) and (decl := self.engine.declared_type(oid, num)):
                     c = replace(c, type_oid=decl[0], type_modifier=decl[1])
             out.append(c)
-        return out
-
-    def _column_sources(self, tree) -> list | None:
-        if not isinstance(tree, exp.Select) or tree.args.get("joins") or not tree.args.get("from_"):
-            return None
-        src = tree.args["from_"].this
-        if not isinstance(src, exp.Table) or not isinstance(src.this, exp.Identifier):
-            return None
-        info = self.engine.table_columns(src.db or None, src.name)
-        if info is None:
-            return None
-        oid, names = info
-        lower = [n.lower() for n in names]
-        out = []
-        for e in tree.expressions:
-            target = e.this if isinstance(e, exp.Alias) else e
-            if isinstance(target, exp.Star) or (isinstance(target, exp.Column) and isinstance(target.this, exp.Star)):
-                out += [(oid, i + 1) for i in range(len(names))]
-            elif isinstance(target, exp.Column) and target.name.lower() in lower and (
-                    not target.table or target.table.lower() in (src.alias_or_name.lower(), src.name.lower())):
-                out.append((oid, lower.index(target.name.lower()) + 1))
-            else:
-                out.append((0, 0))
         return out
 
     def _fail(self, e: Exception, plan: Plan | None = None) -> PgError:

@@ -116,6 +116,27 @@ def test_sqlalchemy_reflects_keys(server):
         eng.dispose()
 
 
+def test_enum_columns_keep_the_type_they_were_declared_with(server):
+    """DuckDB keeps only an enum column's labels, and two enum types may have the same ones:
+    the declared type is remembered, for \\d, pg_attribute and RowDescription alike."""
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create type same_a as enum ('lo', 'hi')")
+        c.execute("create type same_b as enum ('lo', 'hi')")
+        c.execute("create table same_t (x same_b, y same_a)")
+        c.execute("alter table same_t add column z same_b")
+        c.execute("insert into same_t values ('hi', 'lo', 'lo')")
+        oids = dict(c.execute("select typname, oid from pg_type where typname like 'same\\_%'").fetchall())
+        assert c.execute("select attname, atttypid from pg_attribute where attrelid = 'same_t'::regclass "
+                         "and attnum > 0 order by attnum").fetchall() == [
+            ("x", oids["same_b"]), ("y", oids["same_a"]), ("z", oids["same_b"])]
+        cur = c.execute("select x, y, z from same_t")
+        assert [d.type_code for d in cur.description] == [oids["same_b"], oids["same_a"], oids["same_b"]]
+        assert cur.fetchone() == ("hi", "lo", "lo")
+    d = psql(server, "-c", "\\d same_t").stdout
+    assert [line.split("|")[1].strip() for line in d.splitlines() if line.strip()[:2] in ("x ", "y ", "z ")] == [
+        "same_b", "same_a", "same_b"]
+
+
 def test_psql_types_schemas_and_view_definitions(server):
     with psycopg.connect(server.dsn(), autocommit=True) as c:
         c.execute("drop view if exists vd_view")

@@ -278,6 +278,32 @@ def test_row_description_names_the_source_table(server):
     s.close()
 
 
+def test_row_description_names_source_tables_across_joins(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table rd_emp(id int, name text, dept int)")
+        c.execute("create table rd_dept(id int, title varchar(20))")
+        c.execute("insert into rd_emp values (1, 'ann', 7)")
+        c.execute("insert into rd_dept values (7, 'eng')")
+        emp, dept = (c.execute(f"select oid from pg_catalog.pg_class where relname = '{t}'").fetchone()[0]
+                     for t in ("rd_emp", "rd_dept"))
+        cur = c.execute("select e.name, title, d.id, e.id + 1, dept from rd_emp e join rd_dept d on d.id = e.dept")
+        res = cur.pgresult
+        assert [(res.ftable(i), res.ftablecol(i)) for i in range(res.nfields)] == [
+            (emp, 2), (dept, 2), (dept, 1), (0, 0), (emp, 3)]
+        assert res.ftype(1) == 1043 and cur.fetchone()[1] == "eng"        # varchar(20), as declared
+        res = c.execute("select * from rd_emp, rd_dept").pgresult
+        assert [(res.ftable(i), res.ftablecol(i)) for i in range(res.nfields)] == [
+            (emp, 1), (emp, 2), (emp, 3), (dept, 1), (dept, 2)]
+        # a CTE named like a table is not that table; columns merged by USING are no one table's
+        res = c.execute("with rd_dept as (select 1 as id, 'x' as title) select title from rd_dept").pgresult
+        assert (res.ftable(0), res.ftype(0)) == (0, 25)
+        res = c.execute("select id, name from rd_emp join rd_dept using (id)").pgresult
+        assert [res.ftable(i) for i in range(res.nfields)] == [0, 0]
+        with pytest.raises(pgerr.AmbiguousColumn) as ei:   # at the bare `id`, as PostgreSQL
+            c.execute("select d.id, id from rd_emp e join rd_dept d on d.id = e.dept")
+        assert ei.value.diag.statement_position == "14"
+
+
 def test_settings_from_environment_and_connection_limit(tmp_path):
     from tests.serverproc import ServerProcess
     srv = ServerProcess(str(tmp_path / "envdb.duckdb"), env={"REDDUCK_MAX_CONNECTIONS": "2",

@@ -5,7 +5,8 @@ pg_attribute gives JSON the varchar OID and every list one made-up OID. pg_attri
 is rebuilt from duckdb_columns(): a column's OID is the one its values travel with
 (engine/types.py), and what DuckDB forgets of a declared character type is kept in
 redduck_pg.declared_types, written beside the DDL in the same transaction (so a rollback
-forgets it too) and trusted only while DuckDB still says VARCHAR."""
+forgets it too) and trusted only while DuckDB still says VARCHAR. So is the enum type a
+column was declared with: DuckDB keeps only its labels, which two enum types may share."""
 from __future__ import annotations
 
 from sqlglot import exp
@@ -72,7 +73,8 @@ def record(cursor, tree: exp.Expression, schema: str) -> None:
         if isinstance(target, exp.Schema):
             for col in target.expressions:
                 if isinstance(col, exp.ColumnDef):
-                    _remember(cursor, key, col.name, declared(col.args.get("kind")))
+                    kind = col.args.get("kind")
+                    _remember(cursor, key, col.name, declared(kind) or _declared_enum(cursor, kind, schema))
     elif isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
         key = _key(tree.this, schema)
         for action in tree.args.get("actions") or []:
@@ -88,13 +90,34 @@ def _alter(cursor, key: tuple[str, str], action: exp.Expression) -> None:
         cursor.execute(f"UPDATE {TABLE} SET column_name = ? WHERE schema_name = ? AND table_name = ? "
                        "AND column_name = ?", [action.args["to"].name.lower(), s, t, action.this.name.lower()])
     elif isinstance(action, exp.ColumnDef):
-        _remember(cursor, key, action.name, declared(action.args.get("kind")))
+        kind = action.args.get("kind")
+        _remember(cursor, key, action.name, declared(kind) or _declared_enum(cursor, kind, s))
     elif isinstance(action, exp.AlterColumn) and action.args.get("dtype"):
         _forget(cursor, key, action.name)
-        _remember(cursor, key, action.name, declared(action.args["dtype"]))
+        kind = action.args["dtype"]
+        _remember(cursor, key, action.name, declared(kind) or _declared_enum(cursor, kind, s))
     elif isinstance(action, exp.Drop) and (action.args.get("kind") or "").upper() == "COLUMN":
         for col in action.args.get("tables") or []:
             _forget(cursor, key, col.name)
+
+
+def _declared_enum(cursor, dtype: exp.Expression | None, schema: str) -> tuple[int, int] | None:
+    """(OID, -1) of the enum type a column is declared with; None for any other type."""
+    if not isinstance(dtype, exp.DataType) or dtype.this != exp.DataType.Type.USERDEFINED:
+        return None
+    name = dtype.args.get("kind")
+    if isinstance(name, exp.Dot):
+        type_schema, type_name = name.this.name, name.expression.name
+    elif isinstance(name, exp.Identifier):
+        type_schema, type_name = None, name.name
+    else:
+        return None
+    row = cursor.execute(
+        f"SELECT {stable('t', 'schema_name', 'type_name')} FROM duckdb_types() WHERE logical_type = 'ENUM' "
+        "AND NOT internal AND lower(type_name) = lower(?) AND (? IS NULL OR lower(schema_name) = lower(?)) "
+        "ORDER BY lower(schema_name) = lower(?) DESC, schema_name LIMIT 1",
+        [type_name, type_schema, type_schema, schema]).fetchone()
+    return (int(row[0]), -1) if row else None
 
 
 def _key(table: exp.Table, schema: str) -> tuple[str, str]:
@@ -180,12 +203,17 @@ def enum_type_text(labels: str) -> str:
 
 def enum_columns_sql() -> str:
     """The enum type of each enum column. DuckDB's pg_attribute gives every enum one id, and a
-    column only knows the labels, which name the type."""
+    column only knows the labels: the type it was declared with (declared_types) where that
+    still has them, else the first type of those labels."""
     return ("SELECT c.table_oid, c.schema_name, c.table_name, c.column_index, "
-            f"min({stable('t', 't.schema_name', 't.type_name')}) AS type_oid, "
-            "min(t.type_name) AS type_name FROM duckdb_columns() c "
+            "arg_min(o.oid, o.k) AS type_oid, arg_min(t.type_name, o.k) AS type_name FROM duckdb_columns() c "
             f"JOIN duckdb_types() t ON t.logical_type = 'ENUM' AND NOT t.internal "
-            f"AND c.data_type = {enum_type_text('t.labels')} WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL")
+            f"AND c.data_type = {enum_type_text('t.labels')} "
+            f"LEFT JOIN {TABLE} d ON d.schema_name = lower(c.schema_name) AND d.table_name = lower(c.table_name) "
+            "AND d.column_name = lower(c.column_name) "
+            f"CROSS JOIN LATERAL (SELECT {stable('t', 't.schema_name', 't.type_name')} AS oid) o0 "
+            "CROSS JOIN LATERAL (SELECT o0.oid, [CASE WHEN o0.oid = d.type_oid THEN 0 ELSE 1 END, o0.oid] AS k) o "
+            "WHERE c.data_type LIKE 'ENUM(%' GROUP BY ALL")
 
 
 def array_types_sql() -> str:
