@@ -235,6 +235,7 @@ def test_errors_have_sqlstate_and_connection_survives(conn, query, exc):
     ("select * from pos_t where", "42601", ""),           # "syntax error at end of input"
     ("select (1", "42601", ""),
     ("select 1 2", "42601", "2"),
+    ("select 1, 'maybe'::boolean", "22P02", "'maybe'"),   # raised by a translation rule
 ])
 def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
     conn.execute("create table if not exists pos_t (a int)")

@@ -12,6 +12,7 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, UNDEFINED_FUNCTION, PgError
 
+from ..error_positions import locate
 from ..sqltext import StatementText
 from ..dialect import READ, WRITE
 from .rules import RULES
@@ -70,8 +71,11 @@ class Translator:
     def _translate(self, stmt: StatementText, ctx: TranslateContext) -> Translation:
         tree = parse(stmt)
         duck = tree.copy()
-        for rule in RULES:
-            duck = rule(duck, ctx) or duck
+        try:
+            for rule in RULES:
+                duck = rule(duck, ctx) or duck
+        except PgError as e:
+            raise locate(e, "", stmt)   # a rule's own error (a literal it reads): where it is
         sql = duck.sql(dialect=WRITE)
         if duck.meta.get("prelude"):   # statements a rule needs run first (serial sequences)
             sql = "; ".join(duck.meta["prelude"] + [sql])

@@ -11,6 +11,7 @@ CASES = [
     ("SELECT length(s), array_length(a, 1)::int8 FROM t",
      'SELECT CAST(LENGTH(s) AS INT) AS "length", CAST(ARRAY_LENGTH(a, 1) AS BIGINT) AS "array_length" FROM t'),
     ("SELECT 2 ^ 10", 'SELECT POWER(2, 10) AS "?column?"'),
+    ("SELECT sum(1), avg(1)", 'SELECT CAST(SUM(1) AS BIGINT) AS "sum", AVG(1) AS "avg"'),
     ("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a) FROM t",
      'SELECT QUANTILE_DISC(a, 0.5 ORDER BY a) AS "percentile_disc" FROM t'),
     ("SELECT interval '90 min', interval '1' day", "SELECT INTERVAL '90 min' AS \"interval\", INTERVAL '1 day' AS \"interval\""),

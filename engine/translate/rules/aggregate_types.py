@@ -42,7 +42,10 @@ def _type_of(e: exp.Expression, aliases: dict, ctx) -> str | None:
 
 def _column_type(node: exp.Expression, aliases: dict, ctx) -> str | None:
     arg = node.this
-    if ctx.column_type is None or node.args.get("distinct") or isinstance(arg, exp.Literal):
+    if isinstance(arg, exp.Literal):
+        # sum(1) is int8; avg(1) is left alone (PostgreSQL's scale for it is not avg(col)'s)
+        return "INTEGER" if isinstance(node, exp.Sum) and arg.is_int and not node.args.get("distinct") else None
+    if ctx.column_type is None or node.args.get("distinct"):
         return None
     return _type_of(arg, aliases, ctx)
 
