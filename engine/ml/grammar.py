@@ -11,10 +11,11 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
-from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
+from redduck.protocol.errors import FEATURE_NOT_SUPPORTED, INVALID_PARAMETER_VALUE, SYNTAX_ERROR, PgError
 
 from ..dialect import Redduck
 from ..sqltext import StatementText
+from .option_values import objective_mismatch, problem_with
 
 MODEL_TYPES = {"MLP", "LINEAR_LEARNER", "XGBOOST", "KMEANS", "AUTO"}
 BUILT_MODEL_TYPES = {"MLP"}
@@ -118,11 +119,13 @@ class ModelParser(Redduck.Parser):
             return float(tok.text) if "." in tok.text or "e" in tok.text.lower() else int(tok.text)
         if tok.token_type == TokenType.DASH and not self._done() and self._curr.token_type == TokenType.NUMBER:
             self._advance()
-            return -int(self._prev.text)
+            text = self._prev.text
+            return -(float(text) if "." in text or "e" in text.lower() else int(text))
         return tok.text
 
     def _parse_create_model(self) -> CreateModel:
         sql = self.sql
+        objective_tok = None
         name = self._name()
         schema = None
         if self._match(TokenType.DOT):
@@ -219,6 +222,7 @@ class ModelParser(Redduck.Parser):
                 if paren and not self._match(TokenType.R_PAREN):
                     self._fail()
                 spec.objective = OBJECTIVES[w]
+                objective_tok = tok
             elif clause == "PREPROCESSORS":
                 spec.preprocessors = self._string()
             elif clause == "HYPERPARAMETERS":
@@ -235,6 +239,10 @@ class ModelParser(Redduck.Parser):
                         spec.settings[k] = v
             else:
                 raise _err(f'unknown CREATE MODEL clause "{clause_tok.text}"', clause_tok)
+        mismatch = objective_mismatch(spec.problem_type, spec.objective,
+                                      next((k for k, v in PROBLEM_TYPES.items() if v == spec.problem_type), ""))
+        if mismatch:
+            raise _err(mismatch, objective_tok, INVALID_PARAMETER_VALUE)
         return CreateModel(spec=spec)
 
     def _key_values(self, allowed: set, what: str) -> dict:
@@ -248,7 +256,12 @@ class ModelParser(Redduck.Parser):
                 raise _err(f'unknown {what} "{tok.text if tok else ""}"; expected one of {", ".join(sorted(allowed))}',
                            tok)
             self._advance()
+            vtok = self._tok()
             out[key] = self._value()
+            wanted = problem_with(key, out[key])
+            if wanted:
+                shown = f"'{out[key]}'" if isinstance(out[key], str) else out[key]
+                raise _err(f"{key} must be {wanted}, not {shown}", vtok, INVALID_PARAMETER_VALUE)
             if self._match(TokenType.COMMA):
                 continue
             if self._match(TokenType.R_PAREN):

@@ -46,6 +46,18 @@ def test_every_clause():
     ("create model m from (insert into x values (1)) target c function f", "42601", "SELECT"),
     ("create model m from t target c function f bogus", "42601", 'clause "bogus"'),
     ("create model m from t target c function f auto on auto off", "42601", "more than once"),
+    # values are checked at the value (before, training failed later with a Python message)
+    ("create model m from t target c function f settings (max_runtime -5)", "22023", "MAX_RUNTIME must be"),
+    ("create model m from t target c function f settings (max_runtime 'soon')", "22023", "positive number"),
+    ("create model m from t target c function f settings (max_cells 2.5)", "22023", "positive integer"),
+    ("create model m from t target c function f settings (seed 'x')", "22023", "SEED must be an integer"),
+    ("create model m from t target c function f hyperparameters default except (epochs 'lots')", "22023", "EPOCHS"),
+    ("create model m from t target c function f hyperparameters default except (hidden_layers '64,x')", "22023",
+     "layer widths"),
+    ("create model m from t target c function f hyperparameters default except (ensemble 'maybe')", "22023",
+     "on or off"),
+    ("create model m from t target c function f problem_type regression objective 'F1'", "22023",
+     "does not apply to PROBLEM_TYPE REGRESSION"),
 ])
 def test_errors_have_sqlstate_and_position(sql, code, fragment):
     with pytest.raises(PgError) as ei:
@@ -53,3 +65,13 @@ def test_errors_have_sqlstate_and_position(sql, code, fragment):
     assert ei.value.code == code
     assert fragment.lower() in ei.value.message.lower()
     assert ei.value.position > 0
+    if code == "22023":    # at the offending value
+        assert sql[ei.value.position - 1:].startswith(("-5", "'soon'", "2.5", "'x'", "'lots'", "'64,x'", "'maybe'", "'F1'"))
+
+
+def test_values_that_will_do_are_kept():
+    s = parse("create model m from t target c function f hyperparameters default except (hidden_layers '64;32', "
+              "distill '32,16', ensemble off, learning_rate 1e-3, weight_decay 0) settings (max_runtime 60.5, seed -3)")
+    assert s.hyperparameters == {"HIDDEN_LAYERS": "64;32", "DISTILL": "32,16", "ENSEMBLE": "off",
+                                 "LEARNING_RATE": 1e-3, "WEIGHT_DECAY": 0}
+    assert s.settings == {"MAX_RUNTIME": 60.5, "SEED": -3}

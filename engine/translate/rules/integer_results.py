@@ -8,7 +8,7 @@ from sqlglot import exp
 from .rewrite import replace_innermost_first
 
 _NODES = (exp.Length, exp.BitLength, exp.StrPosition, exp.Ascii, exp.ArraySize, exp.ArrayPosition)
-_NAMES = {"octet_length", "array_ndims", "cardinality"}   # parsed as anonymous calls
+_NAMES = {"octet_length", "array_ndims", "cardinality", "array_upper", "array_lower"}   # parsed as anonymous calls
 _INT = exp.DataType.build("INT")
 
 
