@@ -105,6 +105,62 @@ _REWORD = [
 ]
 
 _PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+# DuckDB's binder on a call no function fits, or more than one fits equally
+_NO_MATCH = re.compile(r"^No function matches the given name and argument types '(.+?)\((.*)\)'\.")
+_AMBIGUOUS = re.compile(r'^Could not choose a best candidate function for the function call "(.+?)\((.*)\)"\.')
+_ARG_TYPES = {"INTEGER_LITERAL": "integer", "STRING_LITERAL": "unknown", "NULL": "unknown", "VARCHAR": "text",
+              "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "smallint",
+              "HUGEINT": "numeric", "DOUBLE": "double precision", "FLOAT": "real", "BOOLEAN": "boolean",
+              "DATE": "date", "TIMESTAMP": "timestamp without time zone", "TIME": "time without time zone",
+              "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "INTERVAL": "interval", "BLOB": "bytea",
+              "UUID": "uuid", "JSON": "json"}
+_MANY_CANDIDATES = 4   # more than this many lines of DuckDB's candidate list say nothing to a user
+
+
+def _pg_arg_type(duck: str) -> str:
+    duck = duck.strip()
+    if duck.endswith("[]"):
+        return _pg_arg_type(duck[:-2]) + "[]"
+    if duck.startswith("DECIMAL") or duck.endswith("_LITERAL") and duck.startswith("DECIMAL"):
+        return "numeric"
+    return _ARG_TYPES.get(duck, duck.lower())
+
+
+def _split_args(args: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in args:   # DuckDB's type list (not SQL): commas inside DECIMAL(10,2) or STRUCT(…) do not split
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    return [a for a in (out + [cur]) if a.strip()]
+
+
+def _no_such_call(message: str, detail: str | None) -> tuple[str, str, str | None, str] | None:
+    """PostgreSQL's wording for a call no function (or operator) fits: (code, message, detail, hint)."""
+    m, ambiguous = _NO_MATCH.match(message), False
+    if m is None:
+        m, ambiguous = _AMBIGUOUS.match(message), True
+    if m is None:
+        return None
+    name, types = m.group(1), [_pg_arg_type(t) for t in _split_args(m.group(2))]
+    operator = not re.match(r"^[\w.\"]+$", name)
+    if operator:
+        what = f"{types[0]} {name} {types[1]}" if len(types) == 2 else f"{name} {' '.join(types)}"
+        text = f"operator is not unique: {what}" if ambiguous else f"operator does not exist: {what}"
+        noun = "operator"
+    else:
+        call = f"{name}({', '.join(types)})"
+        text = f"function {call} is not unique" if ambiguous else f"function {call} does not exist"
+        noun = "function"
+    if detail and detail.count("\n") >= _MANY_CANDIDATES:
+        detail = None
+    hint = (f"Could not choose a best candidate {noun}. You might need to add explicit type casts." if ambiguous else
+            f"No {noun} matches the given name and argument types. You might need to add explicit type casts.")
+    return ("42725" if ambiguous else E.UNDEFINED_FUNCTION), text, detail, hint
 _LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
 
 
@@ -138,6 +194,10 @@ def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=No
     detail = rest.split("\nLINE ")[0].strip() or None
     if detail and detail.startswith("Did you mean"):
         hint, detail = detail, None
+    call = _no_such_call(message, detail)
+    if call is not None:
+        code, message, detail, hint = call
+        return PgError(code, message, detail=detail, hint=hint)
     for pattern, fix in _REWORD:
         m = re.match(pattern, message)
         if m:

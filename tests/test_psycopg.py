@@ -252,6 +252,20 @@ def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
             assert pos is not None and query[int(pos) - 1:].startswith(at), (pos, query)
 
 
+def test_calls_nothing_matches_are_worded_as_postgresql_words_them(conn):
+    with pytest.raises(pgerr.UndefinedFunction) as ei:
+        conn.execute("select date '2020-01-01' + 1::bigint")
+    assert ei.value.diag.message_primary == "operator does not exist: date + bigint"
+    assert ei.value.diag.message_hint.startswith("No operator matches")
+    assert ei.value.diag.message_detail is None      # not DuckDB's fifty candidate operators
+    with pytest.raises(pgerr.UndefinedFunction) as ei:
+        conn.execute("select upper(1)")
+    assert ei.value.diag.message_primary == "function upper(integer) does not exist"
+    with pytest.raises(pgerr.AmbiguousFunction) as ei:
+        conn.execute("select abs('x')")
+    assert ei.value.diag.message_primary == "function abs(unknown) is not unique"
+
+
 def test_constraint_errors(conn):
     conn.execute("create table uq(a int primary key, b int not null)")
     conn.execute("insert into uq values (1, 1)")
