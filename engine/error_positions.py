@@ -86,13 +86,14 @@ def name_position(name: str, stmt: StatementText, call: bool = False) -> int | N
 
 
 # an error about a name DuckDB does not mark: the name as the reworded message quotes it
-_NAMED = re.compile(r'^(?:column|relation) "([^"]+)"|^function ([^\s(]+) does not exist')
+_NAMED = re.compile(r'^(?:column|relation) "([^"]+)"|^function ([^\s(]+)(?:\(.*\))? does not exist')
 _QUERIES = frozenset({TokenType.SELECT, TokenType.INSERT, TokenType.UPDATE, TokenType.DELETE, TokenType.WITH,
                       TokenType.VALUES, TokenType.MERGE, TokenType.L_PAREN})
 _VALUE = re.compile(r'^invalid input syntax for type [^:]+: "(.*)"$', re.S)
 
 
 def locate(err: PgError, raw: str, stmt: StatementText | None) -> PgError:
+    """`err` (from DuckDB's message `raw`) with the position in `stmt` it is about, when found."""
     if err.position or stmt is None:
         return err
     err.position = position_of(raw, stmt, literal_first=err.code.startswith("22")) or 0

@@ -121,7 +121,7 @@ def _pg_arg_type(duck: str) -> str:
     duck = duck.strip()
     if duck.endswith("[]"):
         return _pg_arg_type(duck[:-2]) + "[]"
-    if duck.startswith("DECIMAL") or duck.endswith("_LITERAL") and duck.startswith("DECIMAL"):
+    if duck.startswith("DECIMAL"):     # DECIMAL(2,1) and DECIMAL_LITERAL alike
         return "numeric"
     return _ARG_TYPES.get(duck, duck.lower())
 
