@@ -325,8 +325,13 @@ class EngineSession:
         existed = self._table_exists_already(tr.tree)
         with self.engine.exec_gate:
             self.running = True
+        # a translation of several statements (DROP a, b; TRUNCATE a, b) is all or nothing, as
+        # the one statement it stands for; in a transaction it already is
+        own_tx = bool(tr.duck.meta.get("prelude")) and self.tx == "I"
         try:
             self.ensure_transaction()
+            if own_tx:
+                self.cursor.execute("BEGIN TRANSACTION")
             if params:
                 self.cursor.execute(tr.sql, params)
             elif tags.preparable(tr.tree):
@@ -360,9 +365,17 @@ class EngineSession:
                 self.engine.bump_catalog()
                 if isinstance(tr.tree, (exp.Create, exp.Drop)):
                     self.engine.authorizer.record_created(self.user, tr.tree, self.search_path())
+            if own_tx:
+                self.cursor.execute("COMMIT")
+                own_tx = False
             return Result(tag=tags.tag_for(tr.tree, count),
                           notices=[PgError("01000", w, severity="WARNING") for w in tr.duck.meta.get("warnings", ())])
         except duckdb.Error as e:
+            if own_tx:
+                try:
+                    self.cursor.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
             raise self._fail(e, plan)
         finally:
             self.running = False

@@ -266,6 +266,20 @@ def test_calls_nothing_matches_are_worded_as_postgresql_words_them(conn):
     assert ei.value.diag.message_primary == "function abs(unknown) is not unique"
 
 
+def test_truncate_and_drop_of_several_tables_are_all_or_nothing(conn):
+    conn.execute("create table tr_a (x int); create table tr_b (x int)")
+    conn.execute("insert into tr_a values (1); insert into tr_b values (2)")
+    with pytest.raises(pgerr.UndefinedTable):
+        conn.execute("truncate tr_a, tr_b, tr_none")      # DuckDB truncates one table a statement
+    with pytest.raises(pgerr.UndefinedTable):
+        conn.execute("drop table tr_a, tr_none")
+    assert conn.execute("select (select count(*) from tr_a), (select count(*) from tr_b)").fetchone() == (1, 1)
+    assert conn.execute("truncate tr_a, tr_b restart identity").statusmessage == "TRUNCATE TABLE"
+    assert conn.execute("select (select count(*) from tr_a), (select count(*) from tr_b)").fetchone() == (0, 0)
+    conn.execute("drop table tr_a, tr_b")
+    assert conn.execute("select count(*) from information_schema.tables where table_name like 'tr\\_%'").fetchone()[0] == 0
+
+
 def test_constraint_errors(conn):
     conn.execute("create table uq(a int primary key, b int not null)")
     conn.execute("insert into uq values (1, 1)")

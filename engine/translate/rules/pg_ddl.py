@@ -80,6 +80,11 @@ def pg_ddl(tree: exp.Expression, ctx) -> exp.Expression:
     if isinstance(tree, exp.TruncateTable):
         tree.set("identity", None)
         tree.set("option", None)
+        tables = tree.expressions
+        for t in tables[:-1]:   # DuckDB truncates one table a statement: the others first (prelude)
+            tree.meta.setdefault("prelude", []).append(exp.TruncateTable(expressions=[t.copy()]).sql(dialect="duckdb"))
+        if len(tables) > 1:
+            tree.set("expressions", [tables[-1]])
         return tree
     if isinstance(tree, exp.Drop) and len(tree.args.get("tables") or []) > 1:
         tables = tree.args["tables"]
