@@ -227,6 +227,11 @@ CONSTRUCTS = [
     "SELECT no_such_fn(1)", "SELECT cast('abc' AS int)", "SELECT DATE 'notadate'",
     "UPDATE cp_emp SET no_col = 1", "INSERT INTO cp_emp (id, no_col) VALUES (1, 2)",
     "SELECT 1; SELECT no_col FROM cp_emp", "DROP TABLE no_such_table",
+    ["CREATE TABLE cp_tr1 (a INT)", "CREATE TABLE cp_tr2 (a INT)", "INSERT INTO cp_tr1 VALUES (1)",
+     "INSERT INTO cp_tr2 VALUES (2)", "TRUNCATE cp_tr1, cp_tr2", "SELECT (SELECT count(*) FROM cp_tr1) + (SELECT count(*) FROM cp_tr2)"],
+    ["CREATE TABLE cp_tr3 (a INT)", "INSERT INTO cp_tr3 VALUES (1)", "TRUNCATE cp_tr3, cp_no_such"],
+    ["CREATE TABLE cp_tr4 (a INT)", "INSERT INTO cp_tr4 VALUES (1)", "DROP TABLE cp_tr4, cp_no_such"],
+    "SELECT date '2020-01-01' + 1::bigint", "SELECT upper(1)",
 ]
 
 
