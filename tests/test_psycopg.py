@@ -280,6 +280,16 @@ def test_truncate_and_drop_of_several_tables_are_all_or_nothing(conn):
     assert conn.execute("select count(*) from information_schema.tables where table_name like 'tr\\_%'").fetchone()[0] == 0
 
 
+def test_lock_table_only_in_a_transaction_block(server):
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("create table if not exists lk_t (x int)")
+        with pytest.raises(pgerr.NoActiveSqlTransaction):
+            c.execute("lock table lk_t")
+    with psycopg.connect(server.dsn()) as c:          # psycopg opens the transaction block
+        assert c.execute("lock table lk_t in access exclusive mode").statusmessage == "LOCK TABLE"
+        c.commit()
+
+
 def test_constraint_errors(conn):
     conn.execute("create table uq(a int primary key, b int not null)")
     conn.execute("insert into uq values (1, 1)")

@@ -24,6 +24,15 @@ def _noop(tag):
     return hook
 
 
+def _lock(ts):
+    def run(s, p):
+        # as PostgreSQL: a lock outside a transaction block would be let go at once
+        if s.tx == "I" or s.implicit_tx:
+            from redduck.protocol.errors import NO_ACTIVE_SQL_TRANSACTION
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "LOCK TABLE can only be used in transaction blocks")
+    return UtilityPlan(run, tag="LOCK TABLE")
+
+
 def _checkpoint(ts):
     ts.next()
     ts.done()
@@ -90,7 +99,7 @@ register(("VACUUM",), _noop("VACUUM"))
 register(("ANALYZE",), _noop("ANALYZE"))
 register(("CHECKPOINT",), _checkpoint)
 register(("EXPLAIN",), _explain)
-register(("LOCK",), _noop("LOCK TABLE"))
+register(("LOCK",), _lock)
 register(("CLUSTER",), _unsupported("CLUSTER"))
 register(("REINDEX",), _unsupported("REINDEX"))
 register(("REFRESH",), _refresh)
