@@ -100,11 +100,13 @@ def fetch_binary(peers: list[tuple[int, str, str]], n: int) -> list[float]:
 
 
 def interleaved(conns: list, run, n: int) -> list[float]:
-    """Medians of 3 timed runs per connection, taking turns; each result is freed after its
-    timing, so that neither server's run pays for the other's garbage."""
+    """Medians of 3 timed runs per connection, taking turns, and in the other order each round
+    (neither server always runs first, on the machine the other just used); each result is
+    freed after its timing, so that neither server's run pays for the other's garbage."""
     times = [[] for _ in conns]
-    for _ in range(3):
-        for i, c in enumerate(conns):
+    for r in range(3):
+        order = list(enumerate(conns))
+        for i, c in (order if r % 2 == 0 else order[::-1]):
             t0 = time.perf_counter()
             rows = run(c)
             times[i].append(time.perf_counter() - t0)
