@@ -167,6 +167,20 @@ _LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
 _RAISED = re.compile(r"Python exception occurred while executing the UDF: \w+: \[(\w{5})\] (.*)", re.S)
 
 
+_GUESS = re.compile(r'^Did you mean "(.+)"\??$')
+_MISSING = re.compile(r'(?:Table with name|relation) "?([\w.]+?)"? does not exist', re.I)
+
+
+def _without_catalog_guesses(hint: str, message: str) -> str | None:
+    """DuckDB's nearest names, less the catalog's (pg_sequences for a mistyped `nosuch`), which
+    the user did not mean unless they were typing a catalog name themselves."""
+    guess, missing = _GUESS.match(hint.strip()), _MISSING.search(message)
+    if guess is None or (missing and missing.group(1).rsplit(".", 1)[-1].lower().startswith("pg_")):
+        return hint
+    names = [n for n in guess.group(1).split(" or ") if not n.rsplit(".", 1)[-1].lower().startswith("pg_")]
+    return f'Did you mean "{" or ".join(names)}"?' if names else None
+
+
 def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=None) -> PgError:
     """A DuckDB exception as the error PostgreSQL would give for it."""
     raw = str(exc)
@@ -194,6 +208,7 @@ def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=No
     detail = rest.split("\nLINE ")[0].strip() or None
     if detail and detail.startswith("Did you mean"):
         hint, detail = detail, None
+        hint = _without_catalog_guesses(hint, message)
     call = _no_such_call(message, detail)
     if call is not None:
         code, message, detail, hint = call

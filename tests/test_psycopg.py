@@ -252,6 +252,19 @@ def test_errors_point_at_what_they_are_about(conn, query, sqlstate, at):
             assert pos is not None and query[int(pos) - 1:].startswith(at), (pos, query)
 
 
+def test_did_you_mean_names_the_users_tables_not_the_catalogs(conn):
+    conn.execute("create table if not exists customers_dym (id int)")
+    with pytest.raises(pgerr.UndefinedTable) as ei:
+        conn.execute("select * from customer_dym")
+    assert ei.value.diag.message_hint == 'Did you mean "customers_dym"?'
+    with pytest.raises(pgerr.UndefinedTable) as ei:
+        conn.execute("select * from nosuch")             # DuckDB's nearest name was pg_sequences
+    assert "pg_" not in (ei.value.diag.message_hint or "")
+    with pytest.raises(pgerr.UndefinedTable) as ei:
+        conn.execute("select * from pg_clas")            # typing a catalog name: that one
+    assert ei.value.diag.message_hint == 'Did you mean "pg_class"?'
+
+
 def test_calls_nothing_matches_are_worded_as_postgresql_words_them(conn):
     with pytest.raises(pgerr.UndefinedFunction) as ei:
         conn.execute("select date '2020-01-01' + 1::bigint")
