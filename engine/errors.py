@@ -161,7 +161,6 @@ def _no_such_call(message: str, detail: str | None) -> tuple[str, str, str | Non
     hint = (f"Could not choose a best candidate {noun}. You might need to add explicit type casts." if ambiguous else
             f"No {noun} matches the given name and argument types. You might need to add explicit type casts.")
     return ("42725" if ambiguous else E.UNDEFINED_FUNCTION), text, detail, hint
-_LINE = re.compile(r"\n+LINE \d+: (.*)\n( *)\^", re.S)
 
 
 _RAISED = re.compile(r"Python exception occurred while executing the UDF: \w+: \[(\w{5})\] (.*)", re.S)
@@ -181,8 +180,9 @@ def _without_catalog_guesses(hint: str, message: str) -> str | None:
     return f'Did you mean "{" or ".join(names)}"?' if names else None
 
 
-def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=None) -> PgError:
-    """A DuckDB exception as the error PostgreSQL would give for it."""
+def from_duckdb(exc: Exception) -> PgError:
+    """A DuckDB exception as the error PostgreSQL would give for it (its position, which needs
+    the client's statement, is error_positions.locate's)."""
     raw = str(exc)
     m = _RAISED.search(raw)
     if m:  # redduck's own functions raise "[SQLSTATE] message"
@@ -207,8 +207,7 @@ def from_duckdb(exc: Exception, sql: str = "", sql_offset: int = 0, positions=No
     hint = None
     detail = rest.split("\nLINE ")[0].strip() or None
     if detail and detail.startswith("Did you mean"):
-        hint, detail = detail, None
-        hint = _without_catalog_guesses(hint, message)
+        hint, detail = _without_catalog_guesses(detail, message), None
     call = _no_such_call(message, detail)
     if call is not None:
         code, message, detail, hint = call

@@ -73,8 +73,7 @@ def record(cursor, tree: exp.Expression, schema: str) -> None:
         if isinstance(target, exp.Schema):
             for col in target.expressions:
                 if isinstance(col, exp.ColumnDef):
-                    kind = col.args.get("kind")
-                    _remember(cursor, key, col.name, declared(kind) or _declared_enum(cursor, kind, schema))
+                    _remember(cursor, key, col.name, _declared_type(cursor, col.args.get("kind"), schema))
     elif isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
         key = _key(tree.this, schema)
         for action in tree.args.get("actions") or []:
@@ -90,15 +89,18 @@ def _alter(cursor, key: tuple[str, str], action: exp.Expression) -> None:
         cursor.execute(f"UPDATE {TABLE} SET column_name = ? WHERE schema_name = ? AND table_name = ? "
                        "AND column_name = ?", [action.args["to"].name.lower(), s, t, action.this.name.lower()])
     elif isinstance(action, exp.ColumnDef):
-        kind = action.args.get("kind")
-        _remember(cursor, key, action.name, declared(kind) or _declared_enum(cursor, kind, s))
+        _remember(cursor, key, action.name, _declared_type(cursor, action.args.get("kind"), s))
     elif isinstance(action, exp.AlterColumn) and action.args.get("dtype"):
         _forget(cursor, key, action.name)
-        kind = action.args["dtype"]
-        _remember(cursor, key, action.name, declared(kind) or _declared_enum(cursor, kind, s))
+        _remember(cursor, key, action.name, _declared_type(cursor, action.args["dtype"], s))
     elif isinstance(action, exp.Drop) and (action.args.get("kind") or "").upper() == "COLUMN":
         for col in action.args.get("tables") or []:
             _forget(cursor, key, col.name)
+
+
+def _declared_type(cursor, dtype: exp.Expression | None, schema: str) -> tuple[int, int] | None:
+    """What declared_types keeps of a column's declared type: a character type's, or an enum's."""
+    return declared(dtype) or _declared_enum(cursor, dtype, schema)
 
 
 def _declared_enum(cursor, dtype: exp.Expression | None, schema: str) -> tuple[int, int] | None:

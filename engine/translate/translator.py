@@ -133,8 +133,7 @@ def _wrong_arity(stmt: StatementText, err: dict, line: int, col: int) -> PgError
     if not (desc.startswith("The number of provided arguments") or
             (desc.startswith("Required keyword:") and "sqlglot.expressions" in desc)):
         return None
-    lines = stmt.sql.split("\n")
-    at = stmt.offset + sum(len(x) + 1 for x in lines[:max(line - 1, 0)]) + col - 1   # the ')' sqlglot stopped at
+    at = stmt.offset + _offset(stmt.sql, line, col) - 1   # the ')' sqlglot stopped at
     toks = stmt.tokens
     close = next((i for i, t in enumerate(toks) if t.start == at and t.token_type == TokenType.R_PAREN), None)
     if close is None:
@@ -154,17 +153,21 @@ def _wrong_arity(stmt: StatementText, err: dict, line: int, col: int) -> PgError
     if i <= 0:
         return None
     name = toks[i - 1]
-    if name.token_type in (TokenType.STRING, TokenType.NUMBER) or not name.text[:1].isalpha() and name.text[:1] != "_":
-        return None
+    if name.token_type in (TokenType.STRING, TokenType.NUMBER) or not (name.text[:1].isalpha() or name.text[:1] == "_"):
+        return None   # `(…)` after a value or an operator: not a call
     n = 0 if i + 1 == close else commas + 1
     return PgError(UNDEFINED_FUNCTION, f"function {name.text.lower()} does not take {n} argument{'' if n == 1 else 's'}",
                    hint="No function matches the given name and number of arguments.", position=name.start + 1)
 
 
+def _offset(sql: str, line: int, col: int) -> int:
+    """1-based character offset of sqlglot's (line, col)."""
+    return sum(len(l) + 1 for l in sql.split("\n")[:max(line - 1, 0)]) + col
+
+
 def _position(sql: str, line: int, col: int) -> int:
     """1-based character offset of sqlglot's (line, col), pointing at the token start."""
-    lines = sql.split("\n")
-    pos = sum(len(l) + 1 for l in lines[:max(line - 1, 0)]) + col
+    pos = _offset(sql, line, col)
     # sqlglot's col is the end of the offending token; move to its start
     i = min(pos, len(sql)) - 1
     while i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_"):
