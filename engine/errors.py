@@ -105,6 +105,7 @@ _REWORD = [
 ]
 
 _PREFIX = re.compile(r"^[A-Za-z ]+ Error: ")
+_STREAM_PREFIX = re.compile(r"^([A-Za-z ]+?) Error: ")
 # DuckDB's binder on a call no function fits, or more than one fits equally
 _NO_MATCH = re.compile(r"^No function matches the given name and argument types '(.+?)\((.*)\)'\.")
 _AMBIGUOUS = re.compile(r'^Could not choose a best candidate function for the function call "(.+?)\((.*)\)"\.')
@@ -178,6 +179,18 @@ def _without_catalog_guesses(hint: str, message: str) -> str | None:
         return hint
     names = [n for n in guess.group(1).split(" or ") if not n.rsplit(".", 1)[-1].lower().startswith("pg_")]
     return f'Did you mean "{" or ".join(names)}"?' if names else None
+
+
+def streamed_error(exc: Exception) -> Exception:
+    """A failure met while reading a relation's Arrow stream, as the DuckDB exception it was:
+    pyarrow hands it over as an OSError carrying DuckDB's "<Type> Error: …" message."""
+    if isinstance(exc, duckdb.Error):
+        return exc
+    m = _STREAM_PREFIX.match(str(exc))
+    cls = getattr(duckdb, "".join(w.capitalize() for w in m.group(1).split()) + "Exception", None) if m else None
+    if not (isinstance(cls, type) and issubclass(cls, duckdb.Error)):
+        cls = duckdb.Error
+    return cls(str(exc))
 
 
 def from_duckdb(exc: Exception) -> PgError:

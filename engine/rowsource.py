@@ -3,6 +3,11 @@
 DuckDB keeps one open result per cursor and refuses a new query while one is open, so
 a source that is still attached is drained (`detach`) before its cursor runs anything
 else; large remainders spill to an Arrow IPC file instead of memory.
+
+An executed cursor's Arrow reader first copies every row it still holds (DuckDB 2.0), so
+the first bytes of a large result wait for the whole query; a relation's reader streams,
+running the query as its batches are read. A statement whose result proved large
+(`large`) is run as a relation the next time (engine/session.py).
 """
 from __future__ import annotations
 
@@ -10,7 +15,10 @@ import os
 import tempfile
 import warnings
 
+import duckdb
 import pyarrow as pa
+
+from .errors import streamed_error
 
 LEAN_ROWS = 64            # rows fetched as python tuples before switching to Arrow
 BATCH_ROWS = 65536
@@ -18,18 +26,27 @@ SPILL_BYTES = 64 << 20
 
 
 class RowSource:
-    def __init__(self, cursor=None, *, batches=None, on_close=None) -> None:
+    def __init__(self, cursor=None, *, batches=None, reader=None, on_close=None, on_error=None) -> None:
         self._cursor = cursor
         self._reader = None
         self._pending: list = []        # python row lists or RecordBatches, in order
         self._spill = None
         self._spill_path = None
         self._spill_index = 0
-        self.attached = cursor is not None
+        self._error = None              # a streamed query's failure, after the rows before it
+        self.attached = cursor is not None or reader is not None
         self.exhausted = False
+        self.large = False              # more rows than the lean path takes
         self.count = 0
         self._on_close = on_close
-        if batches is not None:
+        self._on_error = on_error       # DuckDB's error -> the client's (PgError)
+        if reader is not None:
+            self._reader = reader
+            head = self._read_batch()
+            if head is not None and len(head):
+                self._pending.append(head)
+                self.large = len(head) >= LEAN_ROWS
+        elif batches is not None:
             self._pending = [b for b in batches if len(b)]
             self.attached = False
         elif cursor is not None:
@@ -46,6 +63,7 @@ class RowSource:
             if len(head) < LEAN_ROWS:
                 self._release()
             else:
+                self.large = True
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     self._reader = cursor.to_arrow_reader(BATCH_ROWS)
@@ -69,20 +87,44 @@ class RowSource:
                 self._spill_index += 1
                 return b
             return None
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
         if self._reader is not None:
-            try:
-                return self._reader.read_next_batch()
-            except StopIteration:
-                self._release()
+            return self._read_batch()
         return None
+
+    def _read_batch(self):
+        try:
+            return self._reader.read_next_batch()
+        except StopIteration:
+            self._release()
+        except (duckdb.Error, OSError) as e:   # a streamed query can fail after its first rows
+            self._release()
+            raise self._client_error(streamed_error(e)) from None
+        return None
+
+    def _client_error(self, e):
+        return self._on_error(e) if self._on_error else e
+
+    def _next_or_keep(self, got: int):
+        """The next piece; a failure after some rows is kept for the next fetch, so that the
+        rows before it still reach the client, as PostgreSQL sends them."""
+        try:
+            return self._next_piece()
+        except Exception as e:
+            if not got:
+                raise
+            self._error = e
+            return None
 
     def fetch(self, max_rows: int = 0):
         """Up to max_rows rows (0: all that is left) as a list of pieces."""
         out, got = [], 0
         while max_rows == 0 or got < max_rows:
-            piece = self._next_piece()
+            piece = self._next_or_keep(got)
             if piece is None:
-                self.exhausted = True
+                self.exhausted = self._error is None
                 break
             n = len(piece)
             if n == 0:
@@ -97,20 +139,21 @@ class RowSource:
             got += n
             if max_rows == 0 and got >= BATCH_ROWS:
                 break  # let the caller write what it has
-        if not self._pending and self._reader is None and (self._spill is None or
+        if not self._pending and self._reader is None and self._error is None and (self._spill is None or
                                                            self._spill_index >= self._spill.num_record_batches):
             self.exhausted = True
         self.count += got
         return out
 
-    def detach(self) -> None:
-        """Drain what DuckDB still holds into memory (or a spill file): the cursor is needed."""
+    def detach(self):
+        """Drain what DuckDB still holds into memory (or a spill file): the cursor is needed.
+        Returns the failure met on the way (kept for the client too), or None."""
         if self._reader is None:
             self._release()
-            return
+            return None
         size = sum(p.nbytes for p in self._pending if isinstance(p, pa.RecordBatch))
         writer = None
-        for batch in self._reader:
+        for batch in self._drain():
             size += batch.nbytes
             if writer is None and size > SPILL_BYTES:
                 fd, self._spill_path = tempfile.mkstemp(prefix="redduck-portal-", suffix=".arrow")
@@ -124,9 +167,18 @@ class RowSource:
         if writer is not None:
             writer.close()
             self._spill = pa.ipc.open_file(pa.memory_map(self._spill_path))
+        return self._error
+
+    def _drain(self):
+        """The reader's batches; a failure is kept for the client to meet after the rows before it."""
+        try:
+            yield from self._reader
+        except (duckdb.Error, OSError) as e:
+            self._error = self._client_error(streamed_error(e))
 
     def close(self) -> None:
         self._pending = []
+        self._error = None
         self._release()
         if self._spill_path:
             self._spill = None

@@ -28,7 +28,7 @@ from .error_positions import called_function, locate
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
-from .rowsource import RowSource
+from .rowsource import BATCH_ROWS, RowSource
 from .settings import Settings, display
 from .sqltext import StatementText, TokenStream, split_statements
 from .statements import find_hook
@@ -55,6 +55,7 @@ class Plan:
     constant: tuple | None = None
     acl_key: tuple | None = None      # (privilege, catalog versions) it was last authorized at
     writes: bool = False              # not a plain query: Sync ends its implicit transaction
+    streams: bool = False             # a query whose last result was large: run as a relation
 
     @property
     def empty(self) -> bool:
@@ -244,12 +245,12 @@ class EngineSession:
             return node
 
         tree = tree.transform(typed_null)
+        self._detach_all()
         self.ensure_transaction()
         if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
             returning = tree.args.get("returning")
             table = tree.this if isinstance(tree.this, exp.Table) else tree.find(exp.Table)
             tree = exp.select(*returning.expressions).from_(table.copy()).limit(0)
-        self._detach_all()
         try:
             rel = self.cursor.sql(tree.sql(dialect="duckdb"))
         except duckdb.Error as e:
@@ -321,7 +322,12 @@ class EngineSession:
         if plan.constant is not None:  # constants only: the result never changes
             cols, rows = plan.constant
             return Result(columns=cols, rows=RowSource(batches=[list(rows)]), tag_prefix="SELECT")
-        self._detach_all()
+        met = self._detach_all()
+        if met is not None and self.duck_tx_open:
+            # DuckDB ran an open cursor's query ahead, and its failure aborted the transaction
+            raise PgError(IN_FAILED_SQL_TRANSACTION,
+                          "current transaction is aborted, commands ignored until end of transaction block",
+                          detail=f"An open cursor's query failed while its rows were read ahead: {met.message}")
         existed = self._table_exists_already(tr.tree)
         with self.engine.exec_gate:
             self.running = True
@@ -332,20 +338,29 @@ class EngineSession:
             self.ensure_transaction()
             if own_tx:
                 self.cursor.execute("BEGIN TRANSACTION")
-            if params:
+            relation = None
+            if plan.streams:  # its last result was large: a relation's reader streams it (rowsource.py)
+                relation = self.cursor.sql(tr.sql, params=params or None)
+            elif params:
                 self.cursor.execute(tr.sql, params)
             elif tags.preparable(tr.tree):
                 self.prepared_cache.execute(tr.sql, self.engine.catalog_version)
             else:
                 self.cursor.execute(tr.sql)
             if plan.returns_rows:
+                desc = (relation if relation is not None else self.cursor).description or ()
                 cols = self._float_digits(self._with_sources(plan, [result_column(d[0], str(d[1]), self.engine)
-                                                                    for d in self.cursor.description or ()]))
-                if plan.constant_candidate and not any("INTERVAL" in str(d[1]) for d in self.cursor.description):
+                                                                    for d in desc]))
+                if plan.constant_candidate and relation is None and not any("INTERVAL" in str(d[1]) for d in desc):
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
                     return Result(columns=cols, rows=RowSource(batches=[rows]), tag_prefix="SELECT")
-                src = self._attach(RowSource(self.cursor, on_close=self._on_source_closed))
+                on_error = lambda e: self._fail(e, plan)  # noqa: E731
+                src = self._attach(
+                    RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), on_close=self._on_source_closed,
+                              on_error=on_error) if relation is not None else
+                    RowSource(self.cursor, on_close=self._on_source_closed, on_error=on_error))
+                plan.streams = src.large and not tags.writes(tr.tree) and not tr.duck.meta.get("prelude")
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
                 return Result(columns=cols, rows=src, tag_prefix=prefix)
@@ -449,10 +464,13 @@ class EngineSession:
         if src in self.attached:
             self.attached.remove(src)
 
-    def _detach_all(self) -> None:
+    def _detach_all(self) -> PgError | None:
+        """Free the cursor of the results still reading from it; returns a failure met."""
+        met = None
         for src in list(self.attached):
-            src.detach()
+            met = src.detach() or met
         self.attached.clear()
+        return met
 
     def interrupt(self) -> None:
         try:

@@ -171,3 +171,63 @@ def test_enums_arrays_and_codecs(server):
         finally:
             await c.close()
     run(main())
+
+
+# a query DuckDB runs as a relation once its result proved large (engine/rowsource.py): the
+# rows, a failure met after the first of them, and its reading while the session runs others
+STREAMED = "select i, i * 2 as j, 's' || i as s from range($1::bigint) t(i) order by i"
+
+
+def test_large_results_stream_the_same_rows_on_repeat(server):
+    async def main():
+        c = await connect(server)
+        try:
+            st = await c.prepare(STREAMED)
+            for n in (150_000, 150_000, 70_000, 5):   # the first run learns it is large
+                rows = await st.fetch(n)
+                assert [tuple(r) for r in rows] == [(i, 2 * i, f"s{i}") for i in range(n)]
+            async with c.transaction():   # two portals of it, read in turns
+                a, b = await st.cursor(100_000), await st.cursor(100_000)
+                got_a, got_b = [], []
+                for _ in range(4):
+                    got_a += await a.fetch(25_000)
+                    got_b += await b.fetch(25_000)
+                    assert await c.fetchval("select count(*) from range(10)") == 10
+                assert [r[0] for r in got_a] == [r[0] for r in got_b] == list(range(100_000))
+        finally:
+            await c.close()
+    run(main())
+
+
+def test_streamed_result_failing_after_its_first_rows(server):
+    async def main():
+        c = await connect(server)
+        try:
+            st = await c.prepare("select i, (case when i < $2::bigint then '1' else $1::text end)::int as v "
+                                 "from range(200000) t(i)")
+            assert len(await st.fetch("1", 0)) == 200_000      # large: it streams from now on
+            with pytest.raises(asyncpg.InvalidTextRepresentationError, match="invalid input syntax for type integer"):
+                await st.fetch("x", 150_000)
+            assert await c.fetchval("select 7") == 7
+            assert len(await st.fetch("2", 0)) == 200_000
+            for between in (False, True):   # met while a cursor is read in pieces
+                async with c.transaction():
+                    cur = await st.cursor("x", 150_000)
+                    try:
+                        first = await cur.fetch(1000)
+                    except asyncpg.InvalidTextRepresentationError:
+                        first = None    # DuckDB's threads met it before the first rows were read
+                    if first is not None:
+                        assert len(first) == 1000
+                        if between:     # the cursor is drained for it, and the failure met
+                            with pytest.raises(asyncpg.InFailedSQLTransactionError) as ei:
+                                await c.fetchval("select 8")
+                            assert "open cursor's query failed" in ei.value.detail
+                        with pytest.raises(asyncpg.InvalidTextRepresentationError):
+                            await cur.fetch(200_000)
+                    with pytest.raises(asyncpg.InFailedSQLTransactionError):
+                        await c.fetchval("select 8")
+                assert await c.fetchval("select 9") == 9
+        finally:
+            await c.close()
+    run(main())

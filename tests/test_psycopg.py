@@ -582,3 +582,22 @@ def test_zone_arithmetic_in_the_session_zone(conn):
         assert row[1].startswith("2020-05-31")
     finally:
         conn.execute("set timezone = 'UTC'")
+
+
+def test_statements_that_read_duckdb_itself_while_a_cursor_is_open(server):
+    """GRANT … ON ALL TABLES IN SCHEMA and GRANT ON SCHEMA read DuckDB's catalog on the session's
+    cursor: with a cursor half read they answered XX000 ("connection has an open result")."""
+    with psycopg.connect(server.dsn()) as c:
+        c.execute("create table if not exists pc_open as select range::int as i from range(100000)")
+        c.execute("create role pc_reader")
+        schema = c.execute("select current_schema()").fetchone()[0]
+        c.commit()
+        with c.cursor(name="pc_half") as cur:
+            cur.execute("select i from pc_open")
+            assert [r[0] for r in cur.fetchmany(10)] == list(range(10))
+            c.execute(f"grant select on all tables in schema {schema} to pc_reader")
+            c.execute(f"grant usage on schema {schema} to pc_reader")
+            assert [r[0] for r in cur.fetchmany(5)] == list(range(10, 15))
+            assert len(cur.fetchall()) == 100000 - 15
+        c.commit()
+        assert c.execute("select has_table_privilege('pc_reader', 'pc_open', 'SELECT')").fetchone() == (True,)

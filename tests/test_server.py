@@ -1,9 +1,11 @@
 """Server lifecycle and robustness: startup, databases, bad input, concurrency, shutdown."""
+import os
 import signal
 import socket
 import struct
 import threading
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -319,5 +321,27 @@ def test_settings_from_environment_and_connection_limit(tmp_path):
         with psycopg.connect(srv.dsn(dbname="envname")) as c:  # a slot is free again
             assert c.execute("select 1").fetchone()[0] == 1
         a.close()
+    finally:
+        srv.stop()
+
+
+def test_internal_error_in_a_simple_query_still_ends_it(tmp_path):
+    """A bug inside the server (here an injected exception) answers XX000 and ReadyForQuery:
+    psql's script goes on, and the failed statement's implicit transaction keeps nothing."""
+    from tests.conftest import psql
+    from tests.serverproc import ServerProcess
+    faults = str(Path(__file__).parent / "faults")
+    path = os.pathsep.join(p for p in (faults, os.environ.get("PYTHONPATH")) if p)
+    srv = ServerProcess(str(tmp_path / "faultdb.duckdb"),
+                        env={"PYTHONPATH": path, "REDDUCK_TEST_FAULT": "select 'boom'"}).start()
+    try:
+        script = tmp_path / "s.sql"
+        script.write_text("select 1 as before;\nselect 'boom';\nselect 2 as after;\n")
+        p = psql(srv, "-A", "-t", "-v", "ON_ERROR_STOP=0", "-f", str(script), check=False)
+        assert p.stdout.split() == ["1", "2"]
+        assert "internal error: RuntimeError: fault injected by the test" in p.stderr
+        with psycopg.connect(srv.dsn(), autocommit=True) as c:
+            assert c.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+            assert c.execute("select 3").fetchone() == (3,)
     finally:
         srv.stop()

@@ -272,6 +272,7 @@ class ModelService:
             raise PgError(OBJECT_IN_USE, f'function "{fn}" of a dropped model may still be called by a running '
                           "statement or an open cursor", position=spec.function_pos,
                           hint="Retry when those have finished, or choose another FUNCTION name.")
+        session._detach_all()   # DuckDB's catalog is read on the session's cursor
         with self._lock:
             if name in self.states:
                 raise PgError(DUPLICATE_OBJECT, f'model "{spec.name}" already exists')
@@ -293,7 +294,6 @@ class ModelService:
             raise PgError("42601", "CREATE MODEL … FROM needs a query", position=spec.query_offset + 1)
         session.authorize(plan)
         table = f'{SCHEMA}."train_{name}"'
-        session._detach_all()
         try:
             session.cursor.execute(f"DROP TABLE IF EXISTS {table}")
             session.cursor.execute(f"CREATE TABLE {table} AS {plan.translation.sql}")

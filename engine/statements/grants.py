@@ -137,6 +137,7 @@ def run_grant(session, g: dict):
         session.engine.bump_catalog()
         return None
     rows = []
+    session._detach_all()   # the checks below read DuckDB's catalog on the session's cursor
     if kind == "system":
         if not superuser:
             raise PgError(INSUFFICIENT_PRIVILEGE, "permission denied to grant CREATE MODEL",
