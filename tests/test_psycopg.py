@@ -601,3 +601,20 @@ def test_statements_that_read_duckdb_itself_while_a_cursor_is_open(server):
             assert len(cur.fetchall()) == 100000 - 15
         c.commit()
         assert c.execute("select has_table_privilege('pc_reader', 'pc_open', 'SELECT')").fetchone() == (True,)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_streamed_repeat_of_a_large_result_encodes_every_type_alike(server, binary):
+    """The second run of a large query reads a relation's stream (engine/rowsource.py): each
+    type comes out as it did the first time, in text and in binary."""
+    q = ("select i, i::smallint as s, i * 0.5 as d, (i * 1.25)::numeric(12, 2) as n, i % 2 = 0 as b, "
+         "'t' || i as t, date '2020-01-01' + i::int as dt, timestamp '2020-01-01' + i * interval '1 minute' as ts, "
+         "timestamptz '2020-01-01 00:00+00' + i * interval '1 hour' as tz, i * interval '1 day 2 hours' as iv, "
+         "md5(i::text)::uuid as u, [i, i + 1] as arr, ('\\x' || lpad(to_hex(i % 256), 2, '0'))::bytea as by "
+         "from range(300) t(i) order by i")
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        runs = [c.cursor(binary=binary).execute(q).fetchall() for _ in range(3)]
+    assert len(runs[0]) == 300
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0][7][9] == dt.timedelta(days=7, hours=14)
+    assert runs[0][255][12] == b"\xff"
