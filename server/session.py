@@ -89,7 +89,8 @@ class Session:
         self.copy: CopyIn | None = None
         self.user = ""
         self._timed_out = False
-        self._cancelled = False
+        self._sending = False         # rows of a result are going out (_send_result)
+        self._stop_sending = False    # a CancelRequest came meanwhile
         self._pending_describe: str | None = None   # portal whose RowDescription is deferred
         self.executor = None
         self.writer = None            # the connection's StreamWriter and task, for terminate()
@@ -153,8 +154,15 @@ class Session:
 
     def cancel(self) -> None:
         if self.engine and self.engine.running:
-            self._cancelled = True
             self.engine.interrupt()
+        elif self._sending:   # DuckDB is done or streaming: stop at the next piece, as PostgreSQL does
+            self._stop_sending = True
+
+    def _check_cancel(self, src) -> None:
+        if self._stop_sending:
+            self._stop_sending = False
+            src.close()
+            raise PgError(QUERY_CANCELED, "canceling statement due to user request")
 
     def terminate(self) -> None:
         """pg_terminate_backend: stop the statement, tell the client why, end the connection."""
@@ -473,6 +481,13 @@ class Session:
             self.send(row_description(cols, fmts))
         tz = self.engine.settings["timezone"]
         src = result.rows
+        self._sending, self._stop_sending = True, False
+        try:
+            return await self._send_rows(result, src, cols, fmts, tz, max_rows, flush, portal)
+        finally:
+            self._sending = False
+
+    async def _send_rows(self, result, src, cols, fmts, tz, max_rows: int, flush, portal) -> bool:
         remaining = max_rows
         first = True
         while True:
@@ -483,6 +498,7 @@ class Session:
                 chunk, n = pre
             else:
                 chunk, n = await self.run(_fetch_encoded, src, want, cols, fmts, tz)
+            self._check_cancel(src)
             self.send_raw(chunk)
             if portal is not None:
                 portal.sent += n
@@ -527,6 +543,7 @@ class Session:
                 if not inflight:
                     return
                 chunk, n = await inflight.popleft()
+                self._check_cancel(src)
                 self.send_raw(chunk)
                 if portal is not None:
                     portal.sent += n

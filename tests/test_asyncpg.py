@@ -231,3 +231,21 @@ def test_streamed_result_failing_after_its_first_rows(server):
         finally:
             await c.close()
     run(main())
+
+
+def test_cancel_while_a_streamed_result_is_being_sent(server):
+    """DuckDB is done (or streaming) and the rows are going out: a cancel stops them at the next
+    piece with 57014, as PostgreSQL stops sending, rather than after all 200 million."""
+    async def main():
+        c = await connect(server)
+        try:
+            st = await c.prepare("select i, 'row ' || i as s from range($1::bigint) t(i)")
+            assert len(await st.fetch(1000)) == 1000          # large: it streams from now on
+            t0 = asyncio.get_running_loop().time()
+            with pytest.raises(asyncio.TimeoutError):
+                await st.fetch(200_000_000, timeout=1.0)
+            assert await c.fetchval("select 10") == 10
+            assert asyncio.get_running_loop().time() - t0 < 30
+        finally:
+            await c.close()
+    run(main())
