@@ -59,6 +59,8 @@ class Engine:
         self.server_settings["max_connections"] = str(config.max_connections)
         from .security.functions import install_privilege_function
         install_privilege_function(self)
+        from .large_results import LargeResults
+        self.large_results = LargeResults()   # queries that stream, whichever session runs them
         self.sessions: dict = {}              # pid → EngineSession, for pg_stat_activity
         self.backend_control: dict = {}       # "cancel"/"terminate" → the server's pid → bool
         from .catalog.activity import install_activity_functions

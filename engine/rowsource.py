@@ -6,8 +6,8 @@ else; large remainders spill to an Arrow IPC file instead of memory.
 
 An executed cursor's Arrow reader first copies every row it still holds (DuckDB 2.0), so
 the first bytes of a large result wait for the whole query; a relation's reader streams,
-running the query as its batches are read. A statement whose result proved large
-(`large`) is run as a relation the next time (engine/session.py).
+running the query as its batches are read. A query whose result proved large (`large`)
+is run as a relation from then on, in every session (engine/large_results.py).
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class RowSource:
         self.attached = cursor is not None or reader is not None
         self.exhausted = False
         self.large = False              # more rows than the lean path takes
+        self.streaming = reader is not None   # DuckDB runs the query as it is read
         self.count = 0
         self._on_close = on_close
         self._on_error = on_error       # DuckDB's error -> the client's (PgError)

@@ -55,7 +55,6 @@ class Plan:
     constant: tuple | None = None
     acl_key: tuple | None = None      # (privilege, catalog versions) it was last authorized at
     writes: bool = False              # not a plain query: Sync ends its implicit transaction
-    streams: bool = False             # a query whose last result was large: run as a relation
 
     @property
     def empty(self) -> bool:
@@ -339,7 +338,8 @@ class EngineSession:
             if own_tx:
                 self.cursor.execute("BEGIN TRANSACTION")
             relation = None
-            if plan.streams:  # its last result was large: a relation's reader streams it (rowsource.py)
+            if tr.sql in self.engine.large_results:
+                # its last result was large: a relation's reader streams it (rowsource.py)
                 relation = self.cursor.sql(tr.sql, params=params or None)
             elif params:
                 self.cursor.execute(tr.sql, params)
@@ -360,7 +360,9 @@ class EngineSession:
                     RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), on_close=self._on_source_closed,
                               on_error=on_error) if relation is not None else
                     RowSource(self.cursor, on_close=self._on_source_closed, on_error=on_error))
-                plan.streams = src.large and not tags.writes(tr.tree) and not tr.duck.meta.get("prelude")
+                if src.large or relation is not None:
+                    self.engine.large_results.record(tr.sql, src.large and not tags.writes(tr.tree)
+                                                     and not tr.duck.meta.get("prelude"))
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
                 return Result(columns=cols, rows=src, tag_prefix=prefix)

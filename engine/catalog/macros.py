@@ -677,6 +677,11 @@ _RELATIONS = ("SELECT rd_r.oid, rd_r.relname, rd_r.nspname, rd_n.oid AS relnames
               "WHERE rd_r.nspname NOT IN ('redduck_pg', 'redduck_auth')")
 
 
+# views over a Python function, created by their module once it is registered: activity.py's
+# pg_stat_activity (kept in VIEWS, which the translator reads, by the first engine of a process)
+_INSTALLED_ELSEWHERE = {"pg_stat_activity"}
+
+
 def install_catalog_views(con) -> None:
     from .empty_catalogs import EMPTY_CATALOGS, TABLE_MACROS
     con.execute("CREATE SCHEMA IF NOT EXISTS redduck_pg")
@@ -712,7 +717,8 @@ def install_catalog_views(con) -> None:
     for name in _DUCKDB_CATALOGS_WITH_XMIN:
         VIEWS.setdefault(name, f"SELECT * FROM pg_catalog.{name}")
     for name in VIEWS:
-        create_view(con, name)
+        if name not in _INSTALLED_ELSEWHERE:
+            create_view(con, name)
     for name, (params, body) in TABLE_MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO redduck_pg.{name}({params}) AS TABLE {body}")
     install_catalog_macros(con, late=True)

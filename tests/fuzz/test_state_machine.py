@@ -18,7 +18,8 @@ from redduck.server.session import Session, SessionState
 SQL = ["SELECT 1", "SELECT $1::int + 1", "SELECT * FROM sm_t", "INSERT INTO sm_t VALUES ($1)", "BEGIN",
        "COMMIT", "ROLLBACK", "SELECT 1/0", "SELEC oops", "", "SELECT generate_series(1, 20)",
        "COPY sm_t FROM STDIN", "COPY sm_t TO STDOUT", "DECLARE c CURSOR FOR SELECT 1", "FETCH 1 FROM c",
-       "SET search_path = public", "SHOW TimeZone", "SELECT 1; SELECT 2", "SAVEPOINT s", "ROLLBACK TO s"]
+       "SET search_path = public", "SHOW TimeZone", "SELECT 1; SELECT 2", "SAVEPOINT s", "ROLLBACK TO s",
+       "SELECT i FROM range(300) t(i)"]   # large: it streams from its second run
 names = st.sampled_from(["", "a", "b"])
 params = st.lists(st.one_of(st.none(), st.sampled_from([b"1", b"x", b"\x00\x00\x00\x01", b"\xff\xfe"])), max_size=2)
 message = st.one_of(
