@@ -28,11 +28,10 @@ import sys
 import time
 
 import asyncpg
-import psycopg
 
 sys.path.insert(0, os.path.dirname(__file__))
 from peers import PostgresPeer, RedduckPeer  # noqa: E402
-from wire import CREATE_PG, CREATE_RD  # noqa: E402
+from wire import create_bench  # noqa: E402
 
 QUERY = "select i, d, s, ts from bench"
 READS: list[tuple[float, float]] = []   # (start, end) of each socket read of the client
@@ -103,11 +102,7 @@ def main() -> None:
     _timed_reads()
     pg, rd = PostgresPeer().start(), RedduckPeer().start()
     try:
-        with psycopg.connect(pg.dsn(), autocommit=True) as c:
-            c.execute(CREATE_PG.format(n=args.rows))
-            c.execute("vacuum analyze bench")
-        with psycopg.connect(rd.dsn(), autocommit=True) as c:
-            c.execute(CREATE_RD.format(n=args.rows))
+        create_bench(pg, rd, args.rows)
         peers = {"redduck": (rd.port, "tester", rd.proc.dbname), "PostgreSQL": (pg.port, "postgres", "postgres")}
         loop = asyncio.new_event_loop()
         conns = {k: loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=p, user=u, database=d))

@@ -35,6 +35,15 @@ CREATE_RD = ("create table bench as select range::int as i, (range * 1.5)::float
              "(timestamp '2020-01-01' + range * interval '1 second') as ts from range(1, {n} + 1)")
 
 
+def create_bench(pg, rd, n: int) -> None:
+    """The n-row table of the fetches, in both servers."""
+    with psycopg.connect(pg.dsn(), autocommit=True) as c:
+        c.execute(CREATE_PG.format(n=n))
+        c.execute("vacuum analyze bench")
+    with psycopg.connect(rd.dsn(), autocommit=True) as c:
+        c.execute(CREATE_RD.format(n=n))
+
+
 def round_trips(dsn: str, stmts: list[str], trips: int) -> float:
     with psycopg.connect(dsn, autocommit=True) as c:
         for s in stmts:
@@ -153,11 +162,7 @@ def main() -> None:
     pg, rd = PostgresPeer().start(), RedduckPeer().start()
     rows = []
     try:
-        with psycopg.connect(pg.dsn(), autocommit=True) as c:
-            c.execute(CREATE_PG.format(n=args.rows))
-            c.execute("vacuum analyze bench")
-        with psycopg.connect(rd.dsn(), autocommit=True) as c:
-            c.execute(CREATE_RD.format(n=args.rows))
+        create_bench(pg, rd, args.rows)
         duck = duckdb_select1(args.trips)
         for name, stmts in [("SELECT 1 (psycopg)", ["select 1"]),
                             ("SET application_name (psycopg)", ["set application_name = 'x'"]),
