@@ -90,7 +90,8 @@ class Session:
         self.user = ""
         self._timed_out = False
         self._sending = False         # rows of a result are going out (_send_result)
-        self._stop_sending = False    # a CancelRequest came meanwhile
+        self._stop_sending = ""       # why to stop them: a CancelRequest, or statement_timeout
+        self._statement_start = 0.0   # the loop's clock when the statement (or Execute) began
         self._pending_describe: str | None = None   # portal whose RowDescription is deferred
         self.executor = None
         self.writer = None            # the connection's StreamWriter and task, for terminate()
@@ -156,13 +157,13 @@ class Session:
         if self.engine and self.engine.running:
             self.engine.interrupt()
         elif self._sending:   # DuckDB is done or streaming: stop at the next piece, as PostgreSQL does
-            self._stop_sending = True
+            self._stop_sending = "user request"
 
     def _check_cancel(self, src) -> None:
         if self._stop_sending:
-            self._stop_sending = False
+            why, self._stop_sending = self._stop_sending, ""
             src.close()
-            raise PgError(QUERY_CANCELED, "canceling statement due to user request")
+            raise PgError(QUERY_CANCELED, f"canceling statement due to {why}")
 
     def terminate(self) -> None:
         """pg_terminate_backend: stop the statement, tell the client why, end the connection."""
@@ -361,6 +362,7 @@ class Session:
     # ------------------------------------------------------------ simple query
 
     async def _simple_query(self, sql: str, flush) -> None:
+        self._statement_start = asyncio.get_running_loop().time()
         plan = self.engine.cached_plan(sql)
         if plan is not None and self._inline(plan):
             try:
@@ -418,6 +420,8 @@ class Session:
 
     async def _run_statements(self, stmts, flush, first=None) -> None:
         for i, stmt in enumerate(stmts):
+            if i > 0:
+                self._statement_start = asyncio.get_running_loop().time()
             try:
                 if i == 0 and first is not None:
                     (done, err) = first
@@ -481,11 +485,21 @@ class Session:
             self.send(row_description(cols, fmts))
         tz = self.engine.settings["timezone"]
         src = result.rows
-        self._sending, self._stop_sending = True, False
+        self._sending, self._stop_sending = True, ""
+        # statement_timeout counts the rows' sending too, as in PostgreSQL
+        timeout = self.engine.settings.statement_timeout_s()
+        timer = asyncio.get_running_loop().call_at(self._statement_start + timeout, self._sending_timed_out) \
+            if timeout > 0 else None
         try:
             return await self._send_rows(result, src, cols, fmts, tz, max_rows, flush, portal)
         finally:
             self._sending = False
+            if timer is not None:
+                timer.cancel()
+
+    def _sending_timed_out(self) -> None:
+        if self._sending:
+            self._stop_sending = "statement timeout"
 
     async def _send_rows(self, result, src, cols, fmts, tz, max_rows: int, flush, portal) -> bool:
         remaining = max_rows
@@ -712,6 +726,7 @@ class Session:
         self._send_portal_description(portal)
 
     async def _execute(self, msg: M.Execute, flush) -> None:
+        self._statement_start = asyncio.get_running_loop().time()
         portal = self.portals.get(msg.portal)
         if portal is None:
             raise PgError(INVALID_CURSOR_NAME, f'portal "{msg.portal}" does not exist')

@@ -249,3 +249,23 @@ def test_cancel_while_a_streamed_result_is_being_sent(server):
         finally:
             await c.close()
     run(main())
+
+
+def test_statement_timeout_counts_the_sending_of_rows(server):
+    """As in PostgreSQL, statement_timeout bounds the whole statement, the rows' sending too:
+    a client that reads 200 million rows slower than the timeout is stopped, with 57014."""
+    async def main():
+        c = await connect(server)
+        try:
+            st = await c.prepare("select i, 'row ' || i as s from range($1::bigint) t(i)")
+            assert len(await st.fetch(1000)) == 1000          # large: it streams from now on
+            await c.execute("set statement_timeout = '1s'")
+            t0 = asyncio.get_running_loop().time()
+            with pytest.raises(asyncpg.QueryCanceledError, match="statement timeout"):
+                await st.fetch(200_000_000)
+            assert asyncio.get_running_loop().time() - t0 < 30
+            assert len(await st.fetch(5)) == 5                # the timeout stops only what overruns
+            await c.execute("reset statement_timeout")
+        finally:
+            await c.close()
+    run(main())
