@@ -102,10 +102,12 @@ class RowSource:
             self._release()
         except (duckdb.Error, OSError) as e:   # a streamed query can fail after its first rows
             self._release()
-            raise self._client_error(streamed_error(e)) from None
+            raise self._client_error(e) from None
         return None
 
     def _client_error(self, e):
+        """DuckDB's failure (pyarrow's OSError for it, from a stream) as the client's error."""
+        e = streamed_error(e)
         return self._on_error(e) if self._on_error else e
 
     def _next_or_keep(self, got: int):
@@ -175,7 +177,7 @@ class RowSource:
         try:
             yield from self._reader
         except (duckdb.Error, OSError) as e:
-            self._error = self._client_error(streamed_error(e))
+            self._error = self._client_error(e)
 
     def close(self) -> None:
         self._pending = []

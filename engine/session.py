@@ -355,13 +355,13 @@ class EngineSession:
                     rows = self.cursor.fetchall()
                     plan.constant = (cols, tuple(rows))
                     return Result(columns=cols, rows=RowSource(batches=[rows]), tag_prefix="SELECT")
-                on_error = lambda e: self._fail(e, plan)  # noqa: E731
-                src = self._attach(
-                    RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), on_close=self._on_source_closed,
-                              on_error=on_error) if relation is not None else
-                    RowSource(self.cursor, on_close=self._on_source_closed, on_error=on_error))
+                hooks = {"on_close": self._on_source_closed, "on_error": lambda e: self._fail(e, plan)}
+                if relation is not None:
+                    src = self._attach(RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), **hooks))
+                else:
+                    src = self._attach(RowSource(self.cursor, **hooks))
                 if src.large or relation is not None:
-                    self.engine.large_results.record(tr.sql, src.large and not tags.writes(tr.tree)
+                    self.engine.large_results.record(tr.sql, src.large and not plan.writes
                                                      and not tr.duck.meta.get("prelude"))
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]

@@ -498,8 +498,7 @@ class Session:
                 timer.cancel()
 
     def _sending_timed_out(self) -> None:
-        if self._sending:
-            self._stop_sending = "statement timeout"
+        self._stop_sending = "statement timeout"
 
     async def _send_rows(self, result, src, cols, fmts, tz, max_rows: int, flush, portal) -> bool:
         remaining = max_rows
