@@ -9,6 +9,7 @@ from .messages import Message, decode_frontend, decode_startup
 DEFAULT_MAX_MESSAGE = 256 * 1024 * 1024
 MAX_STARTUP_PACKET = 10000  # PostgreSQL's own limit
 _LEN = struct.Struct("!i")
+_BYTES = [bytes([i]) for i in range(256)]
 
 
 class FrontendFramer:
@@ -22,41 +23,46 @@ class FrontendFramer:
         self.max_message = max_message
         self.expect_startup = True
         self._buf = bytearray()
+        self._pos = 0          # start of the first message not yet taken
 
     def feed(self, data: bytes) -> None:
+        if self._pos:          # drop what was taken once per feed, not once per message
+            del self._buf[:self._pos]
+            self._pos = 0
         self._buf += data
 
     @property
     def buffered(self) -> int:
-        return len(self._buf)
+        return len(self._buf) - self._pos
 
     def next_message(self) -> Message | None:
         """The next complete message, or None until more bytes arrive."""
-        buf = self._buf
+        buf, pos = self._buf, self._pos
+        have = len(buf) - pos
         if self.expect_startup:
-            if len(buf) < 4:
+            if have < 4:
                 return None
-            (length,) = _LEN.unpack_from(buf, 0)
+            (length,) = _LEN.unpack_from(buf, pos)
             if length < 8 or length > MAX_STARTUP_PACKET:
                 raise ProtocolError(f"invalid length of startup packet ({length})")
-            if len(buf) < length:
+            if have < length:
                 return None
-            body = bytes(buf[4:length])
-            del buf[:length]
+            body = bytes(buf[pos + 4:pos + length])
+            self._pos = pos + length
             self.expect_startup = False
             return decode_startup(body)
-        if len(buf) < 5:
+        if have < 5:
             return None
-        (length,) = _LEN.unpack_from(buf, 1)
+        (length,) = _LEN.unpack_from(buf, pos + 1)
         if length < 4:
             raise ProtocolError(f"invalid message length {length}")
         if length > self.max_message:
             raise ProtocolError(f"message of {length} bytes exceeds the maximum of {self.max_message}")
-        if len(buf) < length + 1:
+        if have < length + 1:
             return None
-        type_byte = bytes(buf[0:1])
-        body = bytes(buf[5:length + 1])
-        del buf[:length + 1]
+        type_byte = _BYTES[buf[pos]]
+        body = bytes(buf[pos + 5:pos + length + 1])
+        self._pos = pos + length + 1
         return decode_frontend(type_byte, body)
 
     def messages(self):
