@@ -93,6 +93,7 @@ class Session:
         self._stop_sending = ""       # why to stop them: a CancelRequest, or statement_timeout
         self._statement_start = 0.0   # the loop's clock when the statement (or Execute) began
         self._pending_describe: str | None = None   # portal whose RowDescription is deferred
+        self._reported: dict[str, str] = {}   # the ParameterStatus values the client last got
         self.executor = None
         self.writer = None            # the connection's StreamWriter and task, for terminate()
         self.task = None
@@ -354,6 +355,7 @@ class Session:
         self.engine.client_addr = self.address
         self.send(M.Authentication(0))
         for name, value in self.engine.settings.reported():
+            self._reported[name] = value
             self.send(M.ParameterStatus(name, value))
         self.send(M.BackendKeyData(self.pid, self.secret))
         self.state = SessionState.READY
@@ -472,7 +474,9 @@ class Session:
         for n in result.notices:
             self.send_notice(n)
         for name, value in result.parameter_status.items():
-            self.send(M.ParameterStatus(name, value))
+            if self._reported.get(name) != value:   # as PostgreSQL 14+: only a changed value
+                self._reported[name] = value
+                self.send(M.ParameterStatus(name, value))
         if result.copy_out is not None:
             await self._send_copy_out(result, flush)
             return False

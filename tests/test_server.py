@@ -65,6 +65,27 @@ def test_empty_query_and_multiple_results(server):
     s.close()
 
 
+def test_parameter_status_only_when_a_reported_value_changes(server):
+    """As PostgreSQL 14+: SET to the value the client already has sends no ParameterStatus;
+    a change does, and so does the ROLLBACK that undoes one."""
+    s = raw_connect(server)
+
+    def statuses(sql):
+        return [(m.name, m.value) for m in read_until_ready_after(s, sql) if isinstance(m, M.ParameterStatus)]
+    assert statuses("set application_name = 'a'") == [("application_name", "a")]
+    assert statuses("set application_name = 'a'") == []
+    assert statuses("set application_name = 'b'") == [("application_name", "b")]
+    assert statuses("begin; set application_name = 'c'") == [("application_name", "c")]
+    assert statuses("rollback") == [("application_name", "b")]
+    assert statuses("set application_name = 'b'") == []
+    s.close()
+
+
+def read_until_ready_after(s, sql: str) -> list:
+    s.sendall(M.Query(sql).encode())
+    return read_until_ready(s)
+
+
 def test_extended_protocol_error_discards_until_sync(server):
     s = raw_connect(server)
     s.sendall(M.Parse("", "select * from missing_tab").encode() + M.Bind("", "").encode()
