@@ -359,7 +359,7 @@ class EngineSession:
                 if relation is not None:
                     src = self._attach(RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), **hooks))
                 else:
-                    src = self._attach(RowSource(self.cursor, **hooks))
+                    src = self._attach(RowSource(self.cursor, restream=self._restreamer(tr, plan, params), **hooks))
                 if src.large or relation is not None:
                     self.engine.large_results.record(tr.sql, src.large and not plan.writes
                                                      and not tr.duck.meta.get("prelude"))
@@ -456,6 +456,19 @@ class EngineSession:
     def _mark_failed(self) -> None:
         if self.tx == "T":
             self.tx = "E"
+
+    def _restreamer(self, tr, plan: Plan, params: list):
+        """How to run this query again as a stream once its result proves large (rowsource.py),
+        or None where running it twice could change anything."""
+        if plan.writes or tr.duck.meta.get("prelude"):
+            return None
+
+        def restream():
+            if not tags.side_effect_free(tr.duck):   # walked only for a large result
+                return None
+            self.cursor.abort()   # the executed result's rows: not one has been sent
+            return self.cursor.sql(tr.sql, params=params or None).to_arrow_reader(BATCH_ROWS)
+        return restream
 
     def _attach(self, src: RowSource) -> RowSource:
         if src.attached:

@@ -112,3 +112,22 @@ def constant(tree: exp.Expression) -> bool:
         if isinstance(node, (exp.Column, exp.Dot, exp.Star)):
             return False
     return True
+
+
+# functions whose calls do something besides returning a value: a query calling one must not
+# run twice (rowsource.py re-runs a large first result as a stream)
+_SIDE_EFFECTS = {"nextval", "setval", "redduck_cancel_backend", "redduck_terminate_backend",
+                 "redduck_txid_current", "redduck_wait_for_model", "pg_sleep", "set_config"}
+
+
+def side_effect_free(tree: exp.Expression) -> bool:
+    """A query whose second run differs from its first at most in volatile values (random(),
+    now() in autocommit), never in what it did."""
+    if writes(tree):
+        return False
+    for node in tree.walk():
+        if isinstance(node, exp.Func):
+            name = node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
+            if name in _SIDE_EFFECTS:
+                return False
+    return True

@@ -1,6 +1,7 @@
-"""Which results stream (engine/large_results.py), on a real engine over a DuckDB file: a query
-whose result ran past the lean rows streams from then on in every session, with the same rows,
-and goes back to the lean path once its results are small again."""
+"""Which results stream (engine/large_results.py, rowsource.py), on a real engine over a DuckDB
+file: a result that runs past the lean rows is run again as a stream (unless running it twice
+could change anything), streams from then on in every session, with the same rows, and goes
+back to the lean path once its results are small again."""
 from redduck.engine import Engine, EngineConfig
 from redduck.engine.sqltext import split_statements
 
@@ -25,7 +26,7 @@ def test_a_large_result_streams_in_every_session(tmp_path):
     run(a, "create table st_big as select range::int as i from range(100000)")
     query = "select i from st_big where i >= $1 order by i"
     first = run(a, query, [0])
-    assert not first.rows.streaming and first.rows.large    # learnt here: copied, not streamed
+    assert first.rows.streaming and first.rows.large        # found large, run again as a stream
     assert rows_of(first) == list(range(100000))
     second = run(b, query, [0])                              # another session streams it at once
     assert second.rows.streaming
@@ -39,3 +40,33 @@ def test_a_large_result_streams_in_every_session(tmp_path):
     writes = run(a, "insert into st_big select range from range(100) returning i")
     assert not writes.rows.streaming                         # DML never streams: it would run twice
     rows_of(writes)
+
+
+def test_a_query_with_side_effects_is_never_run_twice(tmp_path):
+    engine = Engine(EngineConfig(database=str(tmp_path / "twice.duckdb"), ml=False, superuser="tester"))
+    a = engine.session(1, "tester")
+    run(a, "create sequence st_seq")
+    run(a, "create table st_rows as select range::int as i from range(5000)")
+    numbered = run(a, "select i, nextval('st_seq') as n from st_rows")
+    assert numbered.rows.large and not numbered.rows.streaming   # copied: a second run would advance the sequence
+    out = []
+    while not numbered.rows.exhausted:
+        for piece in numbered.rows.fetch(0):
+            out += piece.column("n").to_pylist() if hasattr(piece, "column") else [r[1] for r in piece]
+    numbered.rows.close()
+    assert sorted(out) == list(range(1, 5001))
+    assert rows_of(run(a, "select nextval('st_seq') as i")) == [5001]   # each row's nextval ran once
+
+
+def test_a_rerun_inside_a_transaction_sees_its_own_writes(tmp_path):
+    engine = Engine(EngineConfig(database=str(tmp_path / "tx.duckdb"), ml=False, superuser="tester"))
+    a, b = engine.session(1, "tester"), engine.session(2, "tester")
+    run(a, "create table st_tx as select range::int as i from range(1000)")
+    run(a, "begin")
+    run(a, "insert into st_tx select range::int + 1000 from range(500)")
+    inside = run(a, "select i from st_tx order by i")
+    assert inside.rows.streaming
+    assert rows_of(inside) == list(range(1500))              # the transaction's own rows too
+    outside = run(b, "select i from st_tx where i >= 0 order by i")
+    assert rows_of(outside) == list(range(1000))             # not yet committed for another session
+    run(a, "commit")
