@@ -117,7 +117,7 @@ def constant(tree: exp.Expression) -> bool:
 # functions whose calls do something besides returning a value: a query calling one must not
 # run twice (rowsource.py re-runs a large first result as a stream)
 _SIDE_EFFECTS = {"nextval", "setval", "redduck_cancel_backend", "redduck_terminate_backend",
-                 "redduck_txid_current", "redduck_wait_for_model", "pg_sleep", "set_config"}
+                 "redduck_txid_current", "redduck_wait_for_model", "pg_sleep", "set_config", "setseed"}
 
 
 def side_effect_free(tree: exp.Expression) -> bool:

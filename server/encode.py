@@ -17,6 +17,10 @@ from redduck.protocol.codecs.copy_format import copy_out_rows
 from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
 from redduck.protocol.codecs.float_text import format_float_to, format_floats_to
 
+# pyarrow imports pandas, where it is installed, the first time it converts an array: 150 ms
+# measured inside a server's first large text result (to_numpy of a float column). Pay it
+# when the server starts instead.
+pa.array([0.0]).to_numpy(zero_copy_only=False)
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
