@@ -8,6 +8,7 @@ fixed layout here (numeric, interval, uuid, arrays …) are decoded value by val
 """
 from __future__ import annotations
 
+import functools
 import struct
 
 import numpy as np
@@ -23,42 +24,187 @@ _LENGTH = struct.Struct("!i")
 _BYTES_OIDS = {T.TEXT, T.VARCHAR, T.BPCHAR, T.NAME, T.BYTEA, T.UNKNOWN}
 
 
-def scan(buf: bytes, ncols: int, limit: int, line: int, row_error) -> tuple[np.ndarray, np.ndarray, int, bool]:
+def scan(buf: bytes, ncols: int, limit: int, line: int, row_error,
+         widths: tuple | None = None) -> tuple[np.ndarray, np.ndarray, int, bool]:
     """Field starts and lengths (rows × ncols) of the whole rows at the head of `buf`, up to
-    `limit`; the bytes consumed; whether the trailer (-1) was reached."""
-    starts: list[int] = []
+    `limit`; the bytes consumed; whether the trailer (-1) was reached.
+
+    `widths` (each column's fixed binary width, or None where it varies) lets the common row,
+    every fixed-width field present, be read with one struct call per variable-width field,
+    plus one, instead of one per field; other rows are read field by field. Only lengths are
+    kept: the starts follow from them."""
+    layout = _layout(widths) if widths is not None else None
+    row_starts: list[int] = []   # rows read field by field, since the last part
     lengths: list[int] = []
-    unpack_count, unpack_len = _COUNT.unpack_from, _LENGTH.unpack_from
+    parts: list[tuple] = []      # (starts, lengths) arrays of rows, in order
     size = len(buf)
     pos, rows, done = 0, 0, False
+
+    def close_part():
+        if row_starts:
+            parts.append((np.array(row_starts, dtype=np.int64), np.array(lengths, dtype=np.int64).reshape(-1, ncols)))
+            row_starts.clear()
+            lengths.clear()
     while rows < limit and pos + 2 <= size:
-        (count,) = unpack_count(buf, pos)
-        if count == -1:
+        if layout is not None:
+            pos, rows, part = _fast_rows(buf, pos, size, limit, rows, layout)
+            if part is not None:
+                close_part()
+                parts.append(part)
+            if rows >= limit or pos + 2 > size:
+                break
+        p = _row_by_fields(buf, pos, size, ncols, line + rows + 1, row_error, lengths)
+        if p == _TRAILER:
             pos, done = pos + 2, True
             break
-        if count != ncols:
-            raise row_error(f"row field count is {count}, expected {ncols}", line + rows + 1)
-        p = pos + 2
-        for _ in range(ncols):
-            if p + 4 > size:
-                break
-            (n,) = unpack_len(buf, p)
-            p += 4
-            starts.append(p)
-            lengths.append(n)
-            if n > 0:
-                p += n
-            elif n < -1:
-                raise row_error(f"invalid field length {n}", line + rows + 1)
+        if p < 0:
+            break   # a row cut off by the block's end
+        row_starts.append(pos)
+        pos, rows = p, rows + 1
+    close_part()
+    if parts:
+        first = np.concatenate([a for a, _ in parts])
+        lens = np.concatenate([b for _, b in parts])
+    else:
+        first, lens = np.zeros(0, dtype=np.int64), np.zeros((0, ncols), dtype=np.int64)
+    step = 4 + np.maximum(lens, 0)
+    starts = first[:, None] + 6 + np.cumsum(step, axis=1) - step
+    return starts, lens, pos, done
+
+
+_TRAILER = -2
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(widths: tuple):
+    """A row with every fixed-width field present, as struct reads: the first from the row's
+    start (the field count, the lengths up to the first variable-width field's, included;
+    values skipped), then one from after each variable field's bytes. With the lengths each
+    read must find, and where in a row's lengths the variable ones are."""
+    reads, fmt, expect = [], "!h", [len(widths)]
+    for w in widths:
+        if w is None:
+            reads.append((struct.Struct(fmt + "i"), tuple(expect)))
+            fmt, expect = "!", []
         else:
-            if p <= size:
-                pos, rows = p, rows + 1
-                continue
-        del starts[rows * ncols:], lengths[rows * ncols:]   # a row cut off by the block's end
+            fmt += f"i{w}x"
+            expect.append(w)
+    tail = (struct.Struct(fmt), tuple(expect)) if expect else None
+    return reads, tail, tuple(w if w is not None else 0 for w in widths), [i for i, w in enumerate(widths) if w is None]
+
+
+def _fast_rows(buf, pos, size, limit, rows, layout):
+    """Rows of the common shape from `pos` on, until one is not (or the block, or `limit`,
+    ends): the position and row count after them, and their (starts, lengths) arrays, or None."""
+    reads, tail, fixed_lengths, var_at = layout
+    if len(reads) == 1:     # one variable-width field (text, say): the hot case
+        return _fast_rows_one_var(buf, pos, size, limit, rows, layout)
+    if not reads:
+        return pos, rows, None   # no variable field: the fixed-width path reads these rows
+    starts, lengths = [], []
+    while rows < limit:     # several variable-width fields
+        p, got = pos, list(fixed_lengths)
+        for (st, want), k in zip(reads, var_at):
+            if p + st.size > size:
+                break
+            vals = st.unpack_from(buf, p)
+            n = vals[-1]
+            if vals[:-1] != want or n < -1:
+                break
+            got[k] = n
+            p += st.size + (n if n > 0 else 0)
+        else:
+            if tail:
+                if p + tail[0].size > size or tail[0].unpack_from(buf, p) != tail[1]:
+                    break
+                p += tail[0].size
+            if p > size:
+                break
+            starts.append(pos)
+            lengths += got
+            pos, rows = p, rows + 1
+            continue
         break
-    shape = (rows, ncols)
-    return (np.array(starts, dtype=np.int64).reshape(shape), np.array(lengths, dtype=np.int64).reshape(shape),
-            pos, done)
+    if not starts:
+        return pos, rows, None
+    return pos, rows, (np.array(starts, dtype=np.int64), np.array(lengths, dtype=np.int64).reshape(len(starts), -1))
+
+
+def _be(data: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """The big-endian signed integers of `width` bytes at each offset `at`."""
+    v = np.zeros(len(at), dtype=np.int64)
+    for i in range(width):
+        v = (v << 8) | data[at + i]
+    sign = np.int64(1) << (8 * width - 1)
+    return (v ^ sign) - sign
+
+
+def _fast_rows_one_var(buf, pos, size, limit, rows, layout):
+    """As _fast_rows, for one variable-width field: the loop only follows each row's length
+    to the next row; the rows' counts and fixed-width lengths are then checked with NumPy,
+    and the rows from the first that is not of the common shape are left to the caller."""
+    reads, tail, fixed_lengths, var_at = layout
+    (head, _), = reads
+    k = var_at[0]
+    at = head.size - 4                      # the variable field's length, from the row's start
+    row_size = head.size + (tail[0].size if tail else 0)
+    unpack = _LENGTH.unpack_from
+    starts, var = [], []
+    p, n_rows = pos, rows
+    while n_rows < limit and p + row_size <= size:
+        (n,) = unpack(buf, p + at)
+        end = p + row_size + (n if n > 0 else 0)
+        if end > size:
+            break
+        starts.append(p)
+        var.append(n)
+        p, n_rows = end, n_rows + 1
+    if not starts:
+        return pos, rows, None
+    data = np.frombuffer(buf, dtype=np.uint8)
+    s = np.array(starts, dtype=np.int64)
+    v = np.array(var, dtype=np.int64)
+    ok = (_be(data, s, 2) == len(fixed_lengths)) & (v >= -1)
+    offset = 2
+    for i, w in enumerate(fixed_lengths):   # each field's length where the common shape puts it
+        if i == k:
+            offset += 4
+            continue
+        at_i = s + offset + (np.maximum(v, 0) if i > k else 0)
+        ok &= _be(data, at_i, 4) == w
+        offset += 4 + w
+    good = len(s) if ok.all() else int(np.argmin(ok))
+    if good == 0:
+        return pos, rows, None
+    lens = np.tile(np.array(fixed_lengths, dtype=np.int64), (good, 1))
+    lens[:, k] = v[:good]
+    end = starts[good] if good < len(starts) else p
+    return end, rows + good, (s[:good], lens)
+
+
+def _row_by_fields(buf: bytes, pos: int, size: int, ncols: int, line: int, row_error, lengths: list) -> int:
+    """The end of the row at `pos`, read field by field, its lengths appended; -1 when it is
+    cut off by the block's end (nothing appended); _TRAILER at the trailer."""
+    (count,) = _COUNT.unpack_from(buf, pos)
+    if count == -1:
+        return _TRAILER
+    if count != ncols:
+        raise row_error(f"row field count is {count}, expected {ncols}", line)
+    p, got = pos + 2, []
+    for _ in range(ncols):
+        if p + 4 > size:
+            return -1
+        (n,) = _LENGTH.unpack_from(buf, p)
+        p += 4
+        got.append(n)
+        if n > 0:
+            p += n
+        elif n < -1:
+            raise row_error(f"invalid field length {n}", line)
+    if p > size:
+        return -1
+    lengths += got
+    return p
 
 
 def _gather(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

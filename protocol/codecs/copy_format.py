@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 from ..errors import BAD_COPY_FILE_FORMAT, INVALID_TEXT_REPRESENTATION, PgError
 from .arrow_binary import encode_binary_array
 from .arrow_text import encode_text_array, to_binary
-from .copy_binary_fixed import decode_rows, row_dtype
+from .copy_binary_fixed import _wire as wire_width, decode_rows, row_dtype
 from .copy_binary_rows import columns as binary_columns, scan as scan_binary
 from .copy_text_chunks import bad_field_count_line, parse_chunk, text_chunks
 from .datarow import _int32_column, _lengths
@@ -480,6 +480,7 @@ def _decode_binary(source, schema: pa.Schema, batch_rows: int):
     oids = [oid_for_arrow(f.type) for f in schema]
     data = _Pushback(source if hasattr(source, "peek") else io.BufferedReader(source))
     fixed = row_dtype(schema)
+    widths = tuple(w[1] if (w := wire_width(f.type)) else None for f in schema)
     line = 0
     while True:
         if fixed is not None:
@@ -500,7 +501,7 @@ def _decode_binary(source, schema: pa.Schema, batch_rows: int):
         # values taken a column at a time (copy_binary_rows.py)
         block = data.read(_BLOCK)
         while True:
-            starts, lengths, used, done = scan_binary(block, len(schema), batch_rows, line, _binary_row_error)
+            starts, lengths, used, done = scan_binary(block, len(schema), batch_rows, line, _binary_row_error, widths)
             if len(starts) or done:
                 break
             more = data.read(max(len(block), _BLOCK))   # a row longer than the block
