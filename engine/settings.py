@@ -5,6 +5,7 @@ lives here, and the few that affect DuckDB (search_path) are applied to its curs
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from redduck.protocol.errors import (CANT_CHANGE_RUNTIME_PARAM, INVALID_PARAMETER_VALUE,
@@ -133,6 +134,7 @@ class Settings:
         return parse_duration_ms(self._values["idle_in_transaction_session_timeout"])
 
 
+@functools.lru_cache(maxsize=256)   # read for every statement (statement_timeout): parse each text once
 def parse_duration_ms(v: str) -> float:
     v = v.strip().lower()
     units = {"ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000, "us": 0.001}
