@@ -8,7 +8,8 @@ An executed cursor's Arrow reader first copies every row it still holds (DuckDB 
 the first bytes of a large result wait for the whole query, and the whole result sits in
 memory (60M rows of three columns: 5.8 s and 2.4 GB, under a 500 MB memory_limit). A
 relation's reader streams, running the query as its batches are read. So a result found
-large after its lean rows is dropped (`abort`) and run again as a relation (`restream`),
+large after its lean rows (or one with intervals, which skips them) is dropped (`abort`)
+and run again as a relation (`restream`),
 when running it twice changes nothing (tags.side_effect_free); and a query whose result
 proved large is run as a relation from then on, in every session (engine/large_results.py).
 """
@@ -41,46 +42,50 @@ class RowSource:
         self.attached = cursor is not None or reader is not None
         self.exhausted = False
         self.large = False              # more rows than the lean path takes
-        self.streaming = reader is not None   # DuckDB runs the query as it is read
+        self.streaming = False          # DuckDB runs the query as it is read
         self.count = 0
         self._on_close = on_close
         self._on_error = on_error       # DuckDB's error -> the client's (PgError)
         if reader is not None:
-            self._reader = reader
-            head = self._read_batch()
-            if head is not None and len(head):
-                self._pending.append(head)
-                self.large = len(head) >= LEAN_ROWS
+            self._stream(reader)
         elif batches is not None:
             self._pending = [b for b in batches if len(b)]
             self.attached = False
         elif cursor is not None:
-            # Python's timedelta has no months: intervals go through Arrow (month_day_nano)
-            lean = not any("INTERVAL" in str(d[1]) for d in cursor.description or ())
-            head = cursor.fetchmany(LEAN_ROWS) if lean else []
-            if not lean:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    self._reader = cursor.to_arrow_reader(BATCH_ROWS)
-                return
-            if head:
-                self._pending.append(head)
+            self._from_cursor(cursor, restream)
+
+    def _stream(self, reader) -> None:
+        """Rows from a relation's reader, which runs the query as its batches are read."""
+        self.streaming = True
+        self._reader = reader
+        head = self._read_batch()
+        if head is not None and len(head):
+            self._pending.append(head)
+            self.large = self.large or len(head) >= LEAN_ROWS
+
+    def _from_cursor(self, cursor, restream) -> None:
+        # Python's timedelta has no months: intervals go through Arrow (month_day_nano)
+        lean = not any("INTERVAL" in str(d[1]) for d in cursor.description or ())
+        if lean:
+            head = cursor.fetchmany(LEAN_ROWS)
             if len(head) < LEAN_ROWS:
+                if head:
+                    self._pending.append(head)
                 self._release()
                 return
             self.large = True
-            reader = restream() if restream is not None else None
-            if reader is not None:   # the query again, streamed: its first rows are dropped
-                self._pending = []
-                self.streaming = True
-                self._reader = reader
-                head = self._read_batch()
-                if head is not None and len(head):
-                    self._pending.append(head)
-                return
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._reader = cursor.to_arrow_reader(BATCH_ROWS)
+            keep = head
+        else:
+            keep = None   # how many rows there are is not known yet
+        reader = restream() if restream is not None else None
+        if reader is not None:   # the query again, streamed: the rows read so far are dropped
+            self._stream(reader)
+            return
+        if keep:
+            self._pending.append(keep)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._reader = cursor.to_arrow_reader(BATCH_ROWS)
 
     def _release(self) -> None:
         if self._reader is not None:

@@ -70,3 +70,20 @@ def test_a_rerun_inside_a_transaction_sees_its_own_writes(tmp_path):
     outside = run(b, "select i from st_tx where i >= 0 order by i")
     assert rows_of(outside) == list(range(1000))             # not yet committed for another session
     run(a, "commit")
+
+
+def test_an_interval_result_streams_from_its_first_run(tmp_path):
+    """Intervals skip the lean rows (Python's timedelta has no months): such a result is
+    streamed at once rather than copied whole, small or large, with the same values."""
+    engine = Engine(EngineConfig(database=str(tmp_path / "iv.duckdb"), ml=False, superuser="tester"))
+    a = engine.session(1, "tester")
+    run(a, "create table st_iv as select range::int as i, interval 1 month * range as m from range(3000)")
+    for where, n in (("i < 5", 5), ("i >= 0", 3000)):
+        res = run(a, f"select i, m from st_iv where {where} order by i")
+        assert res.rows.streaming
+        got = []
+        while not res.rows.exhausted:
+            for piece in res.rows.fetch(0):
+                got += piece.column("m").to_pylist()
+        res.rows.close()
+        assert len(got) == n and got[3].months == 3 and got[-1].months == n - 1
