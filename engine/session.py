@@ -458,13 +458,13 @@ class EngineSession:
             self.tx = "E"
 
     def _restreamer(self, tr, plan: Plan, params: list):
-        """How to run this query again as a stream once its result proves large (rowsource.py),
-        or None where running it twice could change anything."""
+        """How to run this query again as a stream, for a result that proves large or has
+        intervals (rowsource.py); None where running it twice could change anything."""
         if plan.writes or tr.duck.meta.get("prelude"):
             return None
 
         def restream():
-            if not tags.side_effect_free(tr.duck):   # walked only for a large result
+            if not tags.side_effect_free(tr.duck):   # walked only when it is needed
                 return None
             self.cursor.abort()   # the executed result's rows: not one has been sent
             return self.cursor.sql(tr.sql, params=params or None).to_arrow_reader(BATCH_ROWS)
