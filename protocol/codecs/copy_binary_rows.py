@@ -51,6 +51,8 @@ def scan(buf: bytes, ncols: int, limit: int, line: int, row_error,
             if part is not None:
                 close_part()
                 parts.append(part)
+            if part is None or len(part[0]) < _FEW_ROWS:
+                layout = None   # rows of another shape are common here: field by field for this block
             if rows >= limit or pos + 2 > size:
                 break
         p = _row_by_fields(buf, pos, size, ncols, line + rows + 1, row_error, lengths)
@@ -73,6 +75,7 @@ def scan(buf: bytes, ncols: int, limit: int, line: int, row_error,
 
 
 _TRAILER = -2
+_FEW_ROWS = 64   # a fast stretch shorter than this: the block's rows are read field by field
 
 
 @functools.lru_cache(maxsize=64)
@@ -139,47 +142,64 @@ def _be(data: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
     return (v ^ sign) - sign
 
 
+_CHECK_ROWS = 4096   # rows followed, then checked at once
+
+
 def _fast_rows_one_var(buf, pos, size, limit, rows, layout):
-    """As _fast_rows, for one variable-width field: the loop only follows each row's length
-    to the next row; the rows' counts and fixed-width lengths are then checked with NumPy,
-    and the rows from the first that is not of the common shape are left to the caller."""
+    """As _fast_rows, for one variable-width field: the loop only reads each row's field count
+    and variable length, to find the next row; the fixed-width lengths are then checked with
+    NumPy, _CHECK_ROWS rows at a time, and the rows from the first that is not of the common
+    shape are left to the caller."""
     reads, tail, fixed_lengths, var_at = layout
     (head, _), = reads
     k = var_at[0]
     at = head.size - 4                      # the variable field's length, from the row's start
     row_size = head.size + (tail[0].size if tail else 0)
-    unpack = _LENGTH.unpack_from
-    starts, var = [], []
-    p, n_rows = pos, rows
-    while n_rows < limit and p + row_size <= size:
-        (n,) = unpack(buf, p + at)
-        end = p + row_size + (n if n > 0 else 0)
-        if end > size:
-            break
-        starts.append(p)
-        var.append(n)
-        p, n_rows = end, n_rows + 1
-    if not starts:
-        return pos, rows, None
+    # the field count too: a row whose fixed-width field is NULL misplaces the next row, whose
+    # count then stops the loop at once
+    unpack = struct.Struct(f"!h{at - 2}xi").unpack_from
+    ncols = len(fixed_lengths)
     data = np.frombuffer(buf, dtype=np.uint8)
-    s = np.array(starts, dtype=np.int64)
-    v = np.array(var, dtype=np.int64)
-    ok = (_be(data, s, 2) == len(fixed_lengths)) & (v >= -1)
-    offset = 2
-    for i, w in enumerate(fixed_lengths):   # each field's length where the common shape puts it
-        if i == k:
-            offset += 4
-            continue
-        at_i = s + offset + (np.maximum(v, 0) if i > k else 0)
-        ok &= _be(data, at_i, 4) == w
-        offset += 4 + w
-    good = len(s) if ok.all() else int(np.argmin(ok))
-    if good == 0:
+    parts_s, parts_v = [], []
+    p, n_rows = pos, rows
+    while n_rows < limit:
+        starts, var = [], []
+        want = min(_CHECK_ROWS, limit - n_rows)
+        for _ in range(want):
+            if p + row_size > size:
+                break
+            count, n = unpack(buf, p)
+            if count != ncols:
+                break
+            end = p + row_size + (n if n > 0 else 0)
+            if end > size:
+                break
+            starts.append(p)
+            var.append(n)
+            p = end
+        if not starts:
+            break
+        s = np.array(starts, dtype=np.int64)
+        v = np.array(var, dtype=np.int64)
+        ok = v >= -1
+        offset = 2
+        for i, w in enumerate(fixed_lengths):   # each field's length where the common shape puts it
+            if i != k:
+                ok &= _be(data, s + offset + (np.maximum(v, 0) if i > k else 0), 4) == w
+            offset += 4 + (w if i != k else 0)
+        good = len(s) if ok.all() else int(np.argmin(ok))
+        parts_s.append(s[:good])
+        parts_v.append(v[:good])
+        n_rows += good
+        if good < want:   # a row not of the common shape, the block's end, the trailer
+            p = starts[good] if good < len(starts) else p
+            break
+    if n_rows == rows:
         return pos, rows, None
-    lens = np.tile(np.array(fixed_lengths, dtype=np.int64), (good, 1))
-    lens[:, k] = v[:good]
-    end = starts[good] if good < len(starts) else p
-    return end, rows + good, (s[:good], lens)
+    s, v = np.concatenate(parts_s), np.concatenate(parts_v)
+    lens = np.tile(np.array(fixed_lengths, dtype=np.int64), (len(s), 1))
+    lens[:, k] = v
+    return p, n_rows, (s, lens)
 
 
 def _row_by_fields(buf: bytes, pos: int, size: int, ncols: int, line: int, row_error, lengths: list) -> int:
