@@ -22,10 +22,8 @@ import statistics
 import sys
 import time
 
-import asyncpg
-
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, connect_asyncpg  # noqa: E402
 from wire import create_bench  # noqa: E402
 
 QUERY = "select i, d, s, ts from bench"
@@ -52,10 +50,7 @@ def main() -> None:
     try:
         create_bench(pg, rd, args.rows)
         loop = asyncio.new_event_loop()
-        conns = {"redduck": loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=rd.port, user="tester",
-                                                                     database=rd.proc.dbname)),
-                 "PostgreSQL": loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=pg.port,
-                                                                        user="postgres", database="postgres"))}
+        conns = {"redduck": connect_asyncpg(loop, rd.login()), "PostgreSQL": connect_asyncpg(loop, pg.login())}
         for c in conns.values():     # the first run of each: redduck learns the result is large
             _fetch(loop, c, args.rows)
         seen: dict[str, list[dict]] = {k: [] for k in conns}

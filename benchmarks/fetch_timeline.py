@@ -10,7 +10,8 @@ each round (the servers take turns, in the other order each round) it prints, pe
   results): the first byte, and the whole result, which is the server's own pace.
 
 Medians over the rounds after the first are printed at the end (the first run of a statement
-on redduck copies DuckDB's whole result before its first row; from the second it streams).
+on redduck finds its result large and runs it again as a stream; from the second it streams
+at once).
 
     .venv/bin/python benchmarks/fetch_timeline.py [--rows 1000000] [--rounds 8]
 """
@@ -27,10 +28,8 @@ import struct
 import sys
 import time
 
-import asyncpg
-
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, connect_asyncpg  # noqa: E402
 from wire import create_bench  # noqa: E402
 
 QUERY = "select i, d, s, ts from bench"
@@ -103,10 +102,9 @@ def main() -> None:
     pg, rd = PostgresPeer().start(), RedduckPeer().start()
     try:
         create_bench(pg, rd, args.rows)
-        peers = {"redduck": (rd.port, "tester", rd.proc.dbname), "PostgreSQL": (pg.port, "postgres", "postgres")}
+        peers = {"redduck": rd.login(), "PostgreSQL": pg.login()}
         loop = asyncio.new_event_loop()
-        conns = {k: loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=p, user=u, database=d))
-                 for k, (p, u, d) in peers.items()}
+        conns = {k: connect_asyncpg(loop, login) for k, login in peers.items()}
         raws = {k: _raw_connect(*v) for k, v in peers.items()}
         seen: dict[str, list[dict]] = {k: [] for k in peers}
         print(f"{'round':>5} {'server':10} {'wall ms':>8} {'1st read':>8} {'decoding':>8} {'waiting':>8}"

@@ -43,6 +43,10 @@ class PostgresPeer:
     def dsn(self) -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
 
+    def login(self) -> tuple[int, str, str]:
+        """(port, user, database), for asyncpg and raw sockets."""
+        return self.port, "postgres", "postgres"
+
     def stop(self) -> None:
         subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", self.data, "-m", "fast", "stop"]),
                        capture_output=True)
@@ -66,9 +70,20 @@ class RedduckPeer:
     def port(self) -> int:
         return self.proc.port
 
+    def login(self) -> tuple[int, str, str]:
+        """(port, user, database), for asyncpg and raw sockets."""
+        return self.proc.port, "tester", self.proc.dbname
+
     def stop(self) -> None:
         self.proc.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def connect_asyncpg(loop, login: tuple[int, str, str]):
+    """An asyncpg connection, on `loop`, for a peer's login()."""
+    import asyncpg
+    port, user, database = login
+    return loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=port, user=user, database=database))
 
 
 def median_of(n: int, fn) -> float:

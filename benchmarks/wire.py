@@ -6,7 +6,8 @@ for: (a) round trips of SELECT 1 and of statements that need no DuckDB
 (SET, SHOW, BEGIN/COMMIT), with DuckDB's own in-process SELECT 1 rate beside them;
 (b) fetching 1,000,000 rows × (int, double, varchar, timestamp) with psycopg (text) and
 asyncpg (binary), after a first run on each connection, printed apart (redduck's first run of
-a statement copies DuckDB's whole result before its first row; from the second it streams);
+a statement finds its result large and runs it again as a stream; from the second it streams
+at once);
 (c) COPY FROM STDIN of the same rows in text, CSV and binary.
 
     .venv/bin/python benchmarks/wire.py [--rows 1000000] [--trips 3000]
@@ -27,7 +28,7 @@ import psycopg
 import asyncpg
 
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer, median_of, timed  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, connect_asyncpg, median_of, timed  # noqa: E402
 
 CREATE_PG = ("create table bench as select i::int as i, (i * 1.5)::float8 as d, ('str' || i)::text as s, "
              "(timestamp '2020-01-01' + i * interval '1 second') as ts from generate_series(1, {n}) i")
@@ -96,8 +97,7 @@ def fetch_text(dsns: list[str], n: int) -> list[float]:
 
 def fetch_binary(peers: list[tuple[int, str, str]], n: int) -> list[float]:
     loop = asyncio.new_event_loop()
-    conns = [loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=port, user=user, database=db))
-             for port, user, db in peers]
+    conns = [connect_asyncpg(loop, login) for login in peers]
     try:
         def run(c):
             rows = loop.run_until_complete(c.fetch("select i, d, s, ts from bench"))
@@ -112,7 +112,7 @@ def fetch_binary(peers: list[tuple[int, str, str]], n: int) -> list[float]:
 
 def interleaved(conns: list, run, n: int) -> list[float]:
     """rows/s of each connection's first run (cold: PostgreSQL's buffers, and redduck, which
-    learns then that the statement's result is large and streams it the next time), then the
+    learns then that the statement's result is large and streams it at once from then on), then the
     median of 3 timed runs, taking turns, and in the other order each round (neither server
     always runs first, on the machine the other just used); each result is freed after its
     timing, so that neither server's run pays for the other's garbage."""
@@ -170,13 +170,12 @@ def main() -> None:
                             ("BEGIN+COMMIT (psycopg)", ["begin", "commit"])]:
             r, p = round_trips(rd.dsn(), stmts, args.trips), round_trips(pg.dsn(), stmts, args.trips)
             rows.append((f"(a) {name}, trips/s", r, p))
-        r = asyncpg_trips(rd.port, "tester", rd.proc.dbname, args.trips)
-        p = asyncpg_trips(pg.port, "postgres", "postgres", args.trips)
+        r = asyncpg_trips(*rd.login(), args.trips)
+        p = asyncpg_trips(*pg.login(), args.trips)
         rows.append(("(a) SELECT 1 (asyncpg), trips/s", r, p))
         r1, p1, r, p = fetch_text([rd.dsn(), pg.dsn()], args.rows)
         rows += [("(b) fetch, psycopg text, rows/s", r, p), ("    its first run", r1, p1)]
-        r1, p1, r, p = fetch_binary([(rd.port, "tester", rd.proc.dbname), (pg.port, "postgres", "postgres")],
-                                    args.rows)
+        r1, p1, r, p = fetch_binary([rd.login(), pg.login()], args.rows)
         rows += [("(b) fetch, asyncpg binary, rows/s", r, p), ("    its first run", r1, p1)]
         for fmt in ("text", "csv", "binary"):
             data = copy_data(pg.dsn(), fmt)

@@ -9,9 +9,9 @@ the first bytes of a large result wait for the whole query, and the whole result
 memory (60M rows of three columns: 5.8 s and 2.4 GB, under a 500 MB memory_limit). A
 relation's reader streams, running the query as its batches are read. So a result found
 large after its lean rows (or one with intervals, which skips them) is dropped (`abort`)
-and run again as a relation (`restream`),
-when running it twice changes nothing (tags.side_effect_free); and a query whose result
-proved large is run as a relation from then on, in every session (engine/large_results.py).
+and run again as a relation (`restream`), when running it twice changes nothing
+(tags.side_effect_free); and a query whose result proved large is run as a relation from
+then on, in every session (engine/large_results.py).
 """
 from __future__ import annotations
 

@@ -71,6 +71,12 @@ class SqlCursor:
     scroll: bool = False
 
 
+def _streamable(tr, plan: Plan) -> bool:
+    """A query that may run as a relation: one that only reads, in one DuckDB statement
+    (a relation of DML would run it again; a prelude would not run at all)."""
+    return not plan.writes and not tr.duck.meta.get("prelude")
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -340,7 +346,7 @@ class EngineSession:
             relation = None
             if tr.sql in self.engine.large_results:
                 # its last result was large: a relation's reader streams it (rowsource.py)
-                relation = self.cursor.sql(tr.sql, params=params or None)
+                relation = self._relation(tr, params)
             elif params:
                 self.cursor.execute(tr.sql, params)
             elif tags.preparable(tr.tree):
@@ -361,8 +367,7 @@ class EngineSession:
                 else:
                     src = self._attach(RowSource(self.cursor, restream=self._restreamer(tr, plan, params), **hooks))
                 if src.large or relation is not None:
-                    self.engine.large_results.record(tr.sql, src.large and not plan.writes
-                                                     and not tr.duck.meta.get("prelude"))
+                    self.engine.large_results.record(tr.sql, src.large and _streamable(tr, plan))
                 prefix = "SELECT" if tags.returns_rows(tr.tree) and not tags.is_dml(tr.tree) else \
                     tags.tag_for(tr.tree, 0).rsplit(" ", 1)[0]
                 return Result(columns=cols, rows=src, tag_prefix=prefix)
@@ -460,15 +465,19 @@ class EngineSession:
     def _restreamer(self, tr, plan: Plan, params: list):
         """How to run this query again as a stream, for a result that proves large or has
         intervals (rowsource.py); None where running it twice could change anything."""
-        if plan.writes or tr.duck.meta.get("prelude"):
+        if not _streamable(tr, plan):
             return None
 
         def restream():
             if not tags.side_effect_free(tr.duck):   # walked only when it is needed
                 return None
             self.cursor.abort()   # the executed result's rows: not one has been sent
-            return self.cursor.sql(tr.sql, params=params or None).to_arrow_reader(BATCH_ROWS)
+            return self._relation(tr, params).to_arrow_reader(BATCH_ROWS)
         return restream
+
+    def _relation(self, tr, params: list):
+        """The query as a DuckDB relation, whose Arrow reader streams (rowsource.py)."""
+        return self.cursor.sql(tr.sql, params=params or None)
 
     def _attach(self, src: RowSource) -> RowSource:
         if src.attached:

@@ -83,6 +83,10 @@ _CHEAP_FUNCTIONS = {"version", "current_setting", "pg_backend_pid", "current_dat
                     "coalesce", "nullif", "greatest", "least", "round", "length", "concat"}
 
 
+def _function_name(node: exp.Func) -> str:
+    return node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
+
+
 def trivial(tree: exp.Expression) -> bool:
     """A SELECT of constants (no FROM, no subquery, only cheap functions): cheap enough to
     answer on the event loop without a thread hop."""
@@ -93,7 +97,7 @@ def trivial(tree: exp.Expression) -> bool:
                 isinstance(node, exp.Select) and node is not tree):
             return False
         if isinstance(node, exp.Func) and not isinstance(node, (exp.Cast, exp.TryCast, exp.Paren)):
-            name = node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
+            name = _function_name(node)
             if name not in _CHEAP_FUNCTIONS and not isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate,
                                                                        exp.CurrentUser, exp.CurrentSchema,
                                                                        exp.CurrentVersion)):
@@ -126,8 +130,6 @@ def side_effect_free(tree: exp.Expression) -> bool:
     if writes(tree):
         return False
     for node in tree.walk():
-        if isinstance(node, exp.Func):
-            name = node.name.lower() if isinstance(node, exp.Anonymous) else node.sql_name().lower()
-            if name in _SIDE_EFFECTS:
-                return False
+        if isinstance(node, exp.Func) and _function_name(node) in _SIDE_EFFECTS:
+            return False
     return True

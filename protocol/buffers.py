@@ -8,6 +8,7 @@ from .errors import ProtocolError
 _I16 = struct.Struct("!h")
 _I32 = struct.Struct("!i")
 _U32 = struct.Struct("!I")
+INT16, INT32 = _I16, _I32   # for decoders that unpack in place
 
 
 class Reader:
@@ -39,15 +40,8 @@ class Reader:
         return _I32.unpack(self._take(4))[0]
 
     def cstring(self) -> str:
-        end = self.data.find(b"\0", self.pos)
-        if end < 0:
-            raise ProtocolError("unterminated string in message")
-        raw = self.data[self.pos:end]
-        self.pos = end + 1
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ProtocolError("invalid UTF-8 in message") from e
+        text, self.pos = cstring_at(self.data, self.pos)
+        return text
 
     def bytes(self, n: int) -> bytes:
         return self._take(n)
@@ -67,6 +61,17 @@ class Reader:
     def done(self) -> None:
         if self.pos != len(self.data):
             raise ProtocolError("message has trailing bytes")
+
+
+def cstring_at(data: bytes, pos: int) -> tuple[str, int]:
+    """The NUL-terminated UTF-8 string at `pos`, and the position after its NUL."""
+    end = data.find(b"\0", pos)
+    if end < 0:
+        raise ProtocolError("unterminated string in message")
+    try:
+        return data[pos:end].decode("utf-8"), end + 1
+    except UnicodeDecodeError as e:
+        raise ProtocolError("invalid UTF-8 in message") from e
 
 
 def int16(v: int) -> bytes:

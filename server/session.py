@@ -554,7 +554,7 @@ class Session:
             while True:
                 while not src.exhausted and len(inflight) < ahead:
                     pieces = await self.run(src.fetch, want)
-                    want = 0 if not want or want >= 8 * FIRST_CHUNK_ROWS else 2 * want
+                    want = 2 * want if 0 < want < 8 * FIRST_CHUNK_ROWS else 0   # 0: whole batches
                     if pieces:
                         inflight.append(loop.run_in_executor(encoder_pool(), _encode, pieces, cols, fmts, tz))
                 if not inflight:
