@@ -23,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer, connect_asyncpg  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, close_asyncpg, connect_asyncpg  # noqa: E402
 from wire import create_bench  # noqa: E402
 
 QUERY = "select i, d, s, ts from bench"
@@ -69,9 +69,7 @@ def main() -> None:
                   f"{statistics.median(r['involuntary'] for r in runs):21.0f}")
         print(f"\n{args.pairs} pairs: PostgreSQL's time / redduck's, median {statistics.median(ratios):.3f} "
               f"(90% interval {boot[100]:.3f}-{boot[1900]:.3f})")
-        for c in conns.values():
-            loop.run_until_complete(c.close())
-        loop.close()
+        close_asyncpg(loop, conns.values())
     finally:
         rd.stop()
         pg.stop()

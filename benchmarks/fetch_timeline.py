@@ -29,7 +29,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer, connect_asyncpg  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, close_asyncpg, connect_asyncpg  # noqa: E402
 from wire import create_bench  # noqa: E402
 
 QUERY = "select i, d, s, ts from bench"
@@ -125,9 +125,7 @@ def main() -> None:
                   f"{1e3 * med['raw_first']:12.1f} {1e3 * med['raw_all']:10.0f}")
         for s in raws.values():
             s.close()
-        for c in conns.values():
-            loop.run_until_complete(c.close())
-        loop.close()
+        close_asyncpg(loop, conns.values())
     finally:
         rd.stop()
         pg.stop()

@@ -86,6 +86,13 @@ def connect_asyncpg(loop, login: tuple[int, str, str]):
     return loop.run_until_complete(asyncpg.connect(host="127.0.0.1", port=port, user=user, database=database))
 
 
+def close_asyncpg(loop, conns) -> None:
+    """Close connect_asyncpg's connections, then their loop."""
+    for c in conns:
+        loop.run_until_complete(c.close())
+    loop.close()
+
+
 def median_of(n: int, fn) -> float:
     vals = sorted(fn() for _ in range(n))
     return vals[len(vals) // 2]

@@ -28,7 +28,7 @@ import psycopg
 import asyncpg
 
 sys.path.insert(0, os.path.dirname(__file__))
-from peers import PostgresPeer, RedduckPeer, connect_asyncpg, median_of, timed  # noqa: E402
+from peers import PostgresPeer, RedduckPeer, close_asyncpg, connect_asyncpg, median_of, timed  # noqa: E402
 
 CREATE_PG = ("create table bench as select i::int as i, (i * 1.5)::float8 as d, ('str' || i)::text as s, "
              "(timestamp '2020-01-01' + i * interval '1 second') as ts from generate_series(1, {n}) i")
@@ -105,9 +105,7 @@ def fetch_binary(peers: list[tuple[int, str, str]], n: int) -> list[float]:
             return rows
         return interleaved(conns, run, n)
     finally:
-        for c in conns:
-            loop.run_until_complete(c.close())
-        loop.close()
+        close_asyncpg(loop, conns)
 
 
 def interleaved(conns: list, run, n: int) -> list[float]:
