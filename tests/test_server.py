@@ -41,6 +41,9 @@ def read_until_ready(s) -> list:
 def test_postgres_alias_and_unknown_database(server):
     with psycopg.connect(server.dsn(dbname="postgres")) as c:
         assert c.execute("select current_database()").fetchone()[0] == server.dbname
+        # pgjdbc 42.7's getCatalog() asks for current_catalog, bare
+        cur = c.execute("select current_catalog")
+        assert cur.fetchone()[0] == server.dbname and cur.description[0].name == "current_catalog"
     with pytest.raises(psycopg.OperationalError, match='database "nope" does not exist'):
         psycopg.connect(server.dsn(dbname="nope"))
 

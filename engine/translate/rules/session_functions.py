@@ -1,7 +1,8 @@
 """PostgreSQL's session functions, answered from redduck's session state.
 
 `pg_backend_pid()` → the session's pid literal; `version()` → a PostgreSQL 15 string
-naming redduck and DuckDB; `current_setting('x')` → the session's value.
+naming redduck and DuckDB; `current_setting('x')` → the session's value;
+`current_database()` and `current_catalog` → the database's name.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def session_functions(tree: exp.Expression, ctx) -> exp.Expression:
             return exp.Case(this=exp.Anonymous(this="lower", expressions=[arg.copy()]), ifs=[
                 exp.If(this=exp.Literal.string(k.lower()), true=exp.Literal.string(str(v)))
                 for k, v in sorted(ctx.settings.items())])
-        if name in ("current_database",):
+        if name in ("current_database", "current_catalog"):   # pgjdbc 42.7's getCatalog()
             return exp.Literal.string(ctx.database)
         return node
 
