@@ -28,7 +28,7 @@ from .error_positions import called_function, locate
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
-from .rowsource import BATCH_ROWS, RowSource
+from .rowsource import READER_ROWS, RowSource
 from .settings import Settings, display
 from .sqltext import StatementText, TokenStream, split_statements
 from .statements import find_hook
@@ -363,7 +363,7 @@ class EngineSession:
                     return Result(columns=cols, rows=RowSource(batches=[rows]), tag_prefix="SELECT")
                 hooks = {"on_close": self._on_source_closed, "on_error": lambda e: self._fail(e, plan)}
                 if relation is not None:
-                    src = self._attach(RowSource(reader=relation.to_arrow_reader(BATCH_ROWS), **hooks))
+                    src = self._attach(RowSource(reader=relation.to_arrow_reader(READER_ROWS), **hooks))
                 else:
                     src = self._attach(RowSource(self.cursor, restream=self._restreamer(tr, plan, params), **hooks))
                 if src.large or relation is not None:
@@ -472,7 +472,7 @@ class EngineSession:
             if not tags.side_effect_free(tr.duck):   # walked only when it is needed
                 return None
             self.cursor.abort()   # the executed result's rows: not one has been sent
-            return self._relation(tr, params).to_arrow_reader(BATCH_ROWS)
+            return self._relation(tr, params).to_arrow_reader(READER_ROWS)
         return restream
 
     def _relation(self, tr, params: list):
@@ -673,6 +673,11 @@ class EngineSession:
 
     def close(self) -> None:
         try:
+            # results nobody will read are dropped, never drained: abort_transaction would
+            # otherwise read a vanished client's whole result into a spill file first
+            for src in list(self.attached) + [c.source for c in self.cursors.values()]:
+                src.close()
+            self.cursors.clear()
             self.abort_transaction()
             try:
                 self.cursor.close()

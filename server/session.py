@@ -7,8 +7,8 @@ statement in one session never delays another.
 from __future__ import annotations
 
 import asyncio
-import collections
 import enum
+import functools
 import logging
 import secrets
 import struct
@@ -27,10 +27,11 @@ from .auth import hba
 from .auth.exchange import AuthFailed, PasswordExchange
 from .copy_pipe import CopyPipe
 from .encode import column_formats, encode_ahead, encode_copy_pieces, encode_pieces, encoder_pool
+from .result_stream import LoopWriter, SocketWriter, can_write_directly, stream_rows
 
 log = logging.getLogger("redduck.session")
 
-FIRST_CHUNK_ROWS = 8192   # rows encoded with the statement's execution, before the first write
+FIRST_CHUNK_ROWS = 2048   # rows encoded with the statement's execution, before the first write
 
 
 class SessionState(enum.Enum):
@@ -96,6 +97,7 @@ class Session:
         self._reported: dict[str, str] = {}   # the ParameterStatus values the client last got
         self.executor = None
         self.writer = None            # the connection's StreamWriter and task, for terminate()
+        self._direct_out = None       # result_stream.SocketWriter while the worker writes a result
         self.task = None
 
     # ------------------------------------------------------------ output
@@ -169,10 +171,12 @@ class Session:
     def terminate(self) -> None:
         """pg_terminate_backend: stop the statement, tell the client why, end the connection."""
         self.cancel()
-        if self.writer is not None:
+        fatal = M.ErrorResponse("FATAL", "57P01", "terminating connection due to administrator command").encode()
+        if self._direct_out is not None:   # the worker owns the socket: it writes this after its chunk
+            self._direct_out.farewell = fatal
+        elif self.writer is not None:
             try:
-                self.writer.write(M.ErrorResponse("FATAL", "57P01",
-                                                  "terminating connection due to administrator command").encode())
+                self.writer.write(fatal)
             except (ConnectionError, RuntimeError):
                 pass
         self.state = SessionState.CLOSED
@@ -529,7 +533,7 @@ class Session:
             if first:   # more is coming: let the client start on these rows
                 first = False
                 await flush()
-            if not max_rows and len(chunk) > (256 << 10):
+            if not max_rows:
                 await self._stream_rest(src, cols, fmts, tz, flush, portal)
                 break
             if self._buffered() > (1 << 20):
@@ -540,35 +544,45 @@ class Session:
         return False
 
     async def _stream_rest(self, src, cols, fmts, tz, flush, portal) -> None:
-        """The rest of a large result: this session's worker reads DuckDB's batches in order
-        while the shared encoder pool encodes up to encode_ahead() of them at once (pyarrow and
-        NumPy release the GIL), and the loop writes each as soon as it and those before it are done."""
-        loop = asyncio.get_running_loop()
+        """The rest of a large result, from this session's worker thread (result_stream.py)."""
+        await flush()
+        if self.engine is None or self.state is SessionState.CLOSED:
+            raise ConnectionError("the session is closed")
+        closed = lambda: self.state is SessionState.CLOSED   # noqa: E731
+        transport = self.writer.transport
+        if can_write_directly(transport):
+            await self._drain_all(transport)
+            out = SocketWriter(transport, closed)
+            self._direct_out = out     # terminate() leaves its message to the worker
+        else:
+            out = LoopWriter(self.writer, asyncio.get_running_loop(), closed)
         ahead = encode_ahead(fmts)
-        inflight: collections.deque = collections.deque()
-        # the pieces grow from the first chunk's size to whole batches: the client, done with
-        # the rows it has, would otherwise wait for a whole batch's encoding (measured: a 15-30 ms
-        # stall in an asyncpg fetch, one that PostgreSQL's client never has)
-        want = 2 * FIRST_CHUNK_ROWS
         try:
-            while True:
-                while not src.exhausted and len(inflight) < ahead:
-                    pieces = await self.run(src.fetch, want)
-                    want = 2 * want if 0 < want < 8 * FIRST_CHUNK_ROWS else 0   # 0: whole batches
-                    if pieces:
-                        inflight.append(loop.run_in_executor(encoder_pool(), _encode, pieces, cols, fmts, tz))
-                if not inflight:
-                    return
-                chunk, n = await inflight.popleft()
-                self._check_cancel(src)
-                self.send_raw(chunk)
-                if portal is not None:
-                    portal.sent += n
-                await flush()   # out now, while the next piece is read and encoded
+            # submitted at once (run awaits nothing before), so the worker always gets `out` to close
+            n = await self.run(stream_rows, src, lambda pieces: _encode(pieces, cols, fmts, tz), out,
+                               functools.partial(self._check_stop, src), FIRST_CHUNK_ROWS, ahead,
+                               encoder_pool() if ahead > 1 else None)
         finally:
-            for fut in inflight:    # the client is gone or the fetch failed: drop what is encoding
-                fut.cancel()
-                fut.add_done_callback(_retrieve)
+            self._direct_out = None
+        if portal is not None:
+            portal.sent += n
+
+    async def _drain_all(self, transport) -> None:
+        """Wait until the transport has sent all it holds: the worker's writes come after it."""
+        if transport.get_write_buffer_size():
+            high = transport.get_write_buffer_limits()[1]
+            transport.set_write_buffer_limits(high=0)
+            try:
+                await self.writer.drain()
+            finally:
+                transport.set_write_buffer_limits(high=high)
+
+    def _check_stop(self, src) -> None:
+        """Raises when a streaming result must stop: the session closed, or was cancelled."""
+        if self.state is SessionState.CLOSED:
+            src.close()
+            raise ConnectionError("the session is closed")
+        self._check_cancel(src)
 
     async def _send_copy_out(self, result, flush) -> None:
         opts = result.copy_out

@@ -201,15 +201,119 @@ def test_client_vanishing_mid_copy_commits_nothing(server):
         assert c.execute("select count(*) from vanish").fetchone()[0] == 0
 
 
+HUGE = "select range, 'padding-' || range from range(200000000)"
+
+
+def _server_fds(server) -> int:
+    return len(os.listdir(f"/proc/{server.proc.pid}/fd"))
+
+
+def _settle_fds(server, want: int) -> int:
+    deadline = time.monotonic() + 10
+    while _server_fds(server) > want and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _server_fds(server)
+
+
 def test_client_vanishing_mid_result_harms_nobody(server):
     s = raw_connect(server)
-    s.sendall(M.Query("select range, 'padding-' || range from range(3000000)").encode())
+    before = _server_fds(server) - 1
+    s.sendall(M.Query(HUGE).encode())
     assert len(s.recv(65536)) > 0     # rows are flowing; then the client goes away
     s.close()
+    # its result is dropped, not read on into a spill file, and nothing of it stays open
+    assert _settle_fds(server, before) == before
     with psycopg.connect(server.dsn(), autocommit=True) as c:
         for _ in range(3):  # the server is still there, and a large result still streams
             assert c.execute("select count(*) from (select range from range(200000)) t").fetchone()[0] == 200000
             assert len(c.execute("select range from range(200000)").fetchall()) == 200000
+
+
+# A large result's rest is written by the session's worker straight to the socket
+# (server/result_stream.py): it must stop at whole messages, and leave no descriptor behind.
+
+
+def _startup_with_key(server):
+    """A raw connection, and its (process id, secret key) for CancelRequest."""
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    s.sendall(M.StartupMessage({"user": "tester", "database": server.dbname}).encode())
+    buf = b""
+    while not buf.endswith(b"Z\x00\x00\x00\x05I"):
+        chunk = s.recv(65536)
+        assert chunk, "server closed during startup"
+        buf += chunk
+    key = next(M.decode_backend(t, b) for t, b in split_backend(buf) if t == b"K")
+    return s, key
+
+
+def _read_to_end(s, stop_at_ready: bool) -> bytes:
+    buf = b""
+    while not (stop_at_ready and buf.endswith(b"Z\x00\x00\x00\x05I")):
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+def test_cancel_of_a_client_that_stopped_reading_ends_between_whole_messages(server):
+    s, key = _startup_with_key(server)
+    before = _server_fds(server) - 1        # without this connection
+    s.sendall(M.Query(HUGE).encode())
+    head = s.recv(65536)
+    assert head
+    time.sleep(1.0)                         # the socket fills; the server's writer waits on it
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as c:
+        c.sendall(M.CancelRequest(key.process_id, key.secret_key).encode())
+    msgs = [M.decode_backend(t, b) for t, b in split_backend(head + _read_to_end(s, True))]
+    kinds = [type(m) for m in msgs]
+    assert kinds[0] is M.RowDescription and kinds[-2:] == [M.ErrorResponse, M.ReadyForQuery]
+    assert set(kinds[1:-2]) == {M.DataRow}
+    assert msgs[-2].code == "57014"
+    rows = [int(m.values[0]) for m in msgs[1:-2]]
+    assert rows == list(range(len(rows))) and len(rows) > 10_000     # in order, none lost
+    s.sendall(M.Query("select 41 + 1").encode())                     # the session goes on
+    assert [m.values for m in read_until_ready(s) if isinstance(m, M.DataRow)] == [(b"42",)]
+    s.close()
+    assert _settle_fds(server, before) == before
+
+
+def test_terminating_a_session_mid_result_sends_its_fatal_after_whole_messages(server):
+    s, key = _startup_with_key(server)
+    before = _server_fds(server) - 1
+    s.sendall(M.Query(HUGE).encode())
+    got = []
+    reader = threading.Thread(target=lambda: got.append(_read_to_end(s, False)))
+    reader.start()
+    time.sleep(0.5)
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        assert c.execute("select pg_terminate_backend(%s)", [key.process_id]).fetchone()[0] is True
+    reader.join(30)
+    assert not reader.is_alive(), "the connection was not ended"
+    msgs = [M.decode_backend(t, b) for t, b in split_backend(got[0])]
+    assert isinstance(msgs[0], M.RowDescription) and {type(m) for m in msgs[1:-1]} == {M.DataRow}
+    assert (msgs[-1].severity, msgs[-1].code) == ("FATAL", "57P01")
+    s.close()
+    assert _settle_fds(server, before) == before
+
+
+def test_terminating_a_session_whose_client_stopped_reading_ends_it(server):
+    s, key = _startup_with_key(server)
+    before = _server_fds(server) - 1
+    s.sendall(M.Query(HUGE).encode())
+    assert s.recv(65536)
+    time.sleep(1.0)                         # blocked on the client, half way into a chunk
+    with psycopg.connect(server.dsn(), autocommit=True) as c:
+        c.execute("select pg_terminate_backend(%s)", [key.process_id])
+        time.sleep(1.0)
+        # the session is gone from the server's view, and the server serves others
+        assert c.execute("select count(*) from pg_stat_activity where pid = %s",
+                         [key.process_id]).fetchone()[0] == 0
+        assert len(c.execute("select range from range(100000)").fetchall()) == 100000
+    s.settimeout(30)
+    _read_to_end(s, False)                  # as PostgreSQL, blocked on a write: ends without a word
+    s.close()
+    assert _settle_fds(server, before) == before
 
 
 def test_long_query_does_not_block_other_sessions(server):
