@@ -73,10 +73,29 @@ def _python_encoder(oid: int, fmt: int, tz: str, float_digits: int = 0):
     return lambda v: values.encode_text(v, oid).encode()
 
 
+def _merged(pieces: list) -> list:
+    """Runs of Arrow batches as one batch each: encoding has a fixed cost per batch (about
+    0.17 ms binary, 0.26 ms text, for four columns) and DuckDB's reader hands out 2,048 rows
+    at a time. Measured on 16,384 rows: 2.7 -> 1.9 ms binary, 5.7 -> 4.0 ms text; the
+    concatenation itself 0.02 ms."""
+    out: list = []
+    run: list = []
+    for piece in pieces + [None]:
+        if isinstance(piece, pa.RecordBatch):
+            run.append(piece)
+            continue
+        if run:
+            out.append(run[0] if len(run) == 1 else pa.concat_batches(run))
+            run = []
+        if piece is not None:
+            out.append(piece)
+    return out
+
+
 def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UTC") -> bytes:
     oids = [c.wire_codec for c in columns]
     out = []
-    for piece in pieces:
+    for piece in _merged(pieces):
         if isinstance(piece, pa.RecordBatch):
             cols, framed = [], []
             for a, o, f, c in zip(piece.columns, oids, formats, columns):
