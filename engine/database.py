@@ -51,6 +51,9 @@ def open_database(path: str, import_dirs: list[str] = (), threads: int | None = 
     install_xid_functions(con, xids or XidClock())   # the catalog views read them
     install_catalog_macros(con)
     install_catalog_views(con)
+    # sessions set this one on their own cursors after the lock (rowsource.STREAM_BUFFER);
+    # clients never reach DuckDB's SET (settings.py answers theirs)
+    con.execute("SET allowed_configs = ['streaming_buffer_size']")
     con.execute("SET lock_configuration = true")
     log.info("opened %s (DuckDB %s), import dirs %s", path or ":memory:", duckdb.__version__, dirs or "none")
     return con

@@ -28,7 +28,7 @@ from .error_positions import called_function, locate
 from .errors import from_duckdb
 from .params import infer_param_oids
 from .result import Column, Result
-from .rowsource import READER_ROWS, RowSource
+from .rowsource import READER_ROWS, STREAM_BUFFER, RowSource
 from .settings import Settings, display
 from .sqltext import StatementText, TokenStream, split_statements
 from .statements import find_hook
@@ -103,6 +103,7 @@ class EngineSession:
         self.database = database
         self.cursor = engine.db.cursor()
         self.cursor.execute("SET search_path = 'public,main'")
+        self.cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")
         overrides = {"session_authorization": user,
                      "is_superuser": "on" if engine.security.is_superuser(user) else "off",
                      **engine.server_settings}

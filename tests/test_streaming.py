@@ -2,8 +2,11 @@
 file: a result that runs past the lean rows is run again as a stream (unless running it twice
 could change anything), streams from then on in every session, with the same rows, and goes
 back to the lean path once its results are small again."""
+import pytest
+
 from redduck.engine import Engine, EngineConfig
 from redduck.engine.sqltext import split_statements
+from redduck.protocol.errors import PgError
 
 
 def run(session, sql, params=None):
@@ -87,3 +90,16 @@ def test_an_interval_result_streams_from_its_first_run(tmp_path):
                 got += piece.column("m").to_pylist()
         res.rows.close()
         assert len(got) == n and got[3].months == 3 and got[-1].months == n - 1
+
+
+def test_streamed_results_buffer_little_and_clients_cannot_change_it(tmp_path):
+    engine = Engine(EngineConfig(database=str(tmp_path / "buffer.duckdb"), ml=False, superuser="tester"))
+    a = engine.session(1, "tester")
+    # the one DuckDB option left settable after the lock, and only by the server itself
+    assert a.cursor.execute("select current_setting('streaming_buffer_size')").fetchone()[0] == "64.0 KiB"
+    with pytest.raises(PgError) as e:
+        run(a, "set streaming_buffer_size = '1GB'")
+    assert e.value.code == "42704"
+    with pytest.raises(Exception, match="locked"):
+        a.cursor.execute("set threads = 1")     # every other option stays locked
+    assert a.cursor.execute("select current_setting('streaming_buffer_size')").fetchone()[0] == "64.0 KiB"
