@@ -246,6 +246,15 @@ def _startup_with_key(server):
     return s, key
 
 
+def _huge_result_started(server):
+    """A raw connection whose huge result is on its way, its cancel key, and the server's
+    descriptor count without it."""
+    s, key = _startup_with_key(server)
+    before = _server_fds(server) - 1
+    s.sendall(M.Query(HUGE).encode())
+    return s, key, before
+
+
 def _read_to_end(s, stop_at_ready: bool) -> bytes:
     buf = b""
     while not (stop_at_ready and buf.endswith(b"Z\x00\x00\x00\x05I")):
@@ -257,9 +266,7 @@ def _read_to_end(s, stop_at_ready: bool) -> bytes:
 
 
 def test_cancel_of_a_client_that_stopped_reading_ends_between_whole_messages(server):
-    s, key = _startup_with_key(server)
-    before = _server_fds(server) - 1        # without this connection
-    s.sendall(M.Query(HUGE).encode())
+    s, key, before = _huge_result_started(server)
     head = s.recv(65536)
     assert head
     time.sleep(1.0)                         # the socket fills; the server's writer waits on it
@@ -279,9 +286,7 @@ def test_cancel_of_a_client_that_stopped_reading_ends_between_whole_messages(ser
 
 
 def test_terminating_a_session_mid_result_sends_its_fatal_after_whole_messages(server):
-    s, key = _startup_with_key(server)
-    before = _server_fds(server) - 1
-    s.sendall(M.Query(HUGE).encode())
+    s, key, before = _huge_result_started(server)
     got = []
     reader = threading.Thread(target=lambda: got.append(_read_to_end(s, False)))
     reader.start()
@@ -298,9 +303,7 @@ def test_terminating_a_session_mid_result_sends_its_fatal_after_whole_messages(s
 
 
 def test_terminating_a_session_whose_client_stopped_reading_ends_it(server):
-    s, key = _startup_with_key(server)
-    before = _server_fds(server) - 1
-    s.sendall(M.Query(HUGE).encode())
+    s, key, before = _huge_result_started(server)
     assert s.recv(65536)
     time.sleep(1.0)                         # blocked on the client, half way into a chunk
     with psycopg.connect(server.dsn(), autocommit=True) as c:
