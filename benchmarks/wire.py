@@ -37,10 +37,11 @@ CREATE_RD = ("create table bench as select range::int as i, (range * 1.5)::float
 
 
 def create_bench(pg, rd, n: int) -> None:
-    """The n-row table of the fetches, in both servers."""
-    with psycopg.connect(pg.dsn(), autocommit=True) as c:
-        c.execute(CREATE_PG.format(n=n))
-        c.execute("vacuum analyze bench")
+    """The n-row table of the fetches, in both servers (pg None: redduck's alone)."""
+    if pg is not None:
+        with psycopg.connect(pg.dsn(), autocommit=True) as c:
+            c.execute(CREATE_PG.format(n=n))
+            c.execute("vacuum analyze bench")
     with psycopg.connect(rd.dsn(), autocommit=True) as c:
         c.execute(CREATE_RD.format(n=n))
 
