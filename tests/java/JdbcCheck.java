@@ -134,6 +134,7 @@ public class JdbcCheck {
             check(md.getDatabaseProductName().equals("PostgreSQL"), "product " + md.getDatabaseProductName());
             check(md.getDatabaseProductVersion().startsWith("15"), "version " + md.getDatabaseProductVersion());
             try (Statement s = c.createStatement()) {
+                s.execute("drop table if exists " + t + "_child");   // it references _meta: first
                 s.execute("drop table if exists " + t + "_meta");
                 s.execute("create table " + t + "_meta (id int primary key, name varchar not null, score double precision)");
             }
