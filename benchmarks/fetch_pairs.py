@@ -53,13 +53,12 @@ def _other_peer(tree: str | None, env: list[str]) -> RedduckPeer | None:
     and/or with other REDDUCK_* settings, to compare two builds in the same rounds."""
     if not tree and not env:
         return None
-    peer = RedduckPeer(name="bench_b")
-    peer.proc.env = dict(e.split("=", 1) for e in env)
+    settings = dict(e.split("=", 1) for e in env)
     if tree:
         shim = tempfile.mkdtemp(prefix="redduck-bench-tree-")
         os.symlink(os.path.abspath(tree), os.path.join(shim, "redduck"))
-        peer.proc.env["PYTHONPATH"] = shim   # before the editable install's finder
-    return peer.start()
+        settings["PYTHONPATH"] = shim   # before the editable install's finder
+    return RedduckPeer(name="bench_b", env=settings).start()
 
 
 def _interval(ratios: list[float]) -> str:

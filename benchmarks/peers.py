@@ -54,10 +54,10 @@ class PostgresPeer:
 
 
 class RedduckPeer:
-    def __init__(self, import_dir: str | None = None, name: str = "bench") -> None:
+    def __init__(self, import_dir: str | None = None, name: str = "bench", env: dict | None = None) -> None:
         self.dir = tempfile.mkdtemp(prefix="redduck-bench-")
         self.proc = ServerProcess(os.path.join(self.dir, f"{name}.duckdb"),
-                                  import_dirs=[import_dir] if import_dir else [])
+                                  import_dirs=[import_dir] if import_dir else [], env=env)
 
     def start(self) -> "RedduckPeer":
         self.proc.start()

@@ -1,6 +1,7 @@
 """Result pieces (python rows or Arrow batches) → DataRow bytes in the client's formats."""
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import zoneinfo
@@ -79,16 +80,9 @@ def _merged(pieces: list) -> list:
     at a time. Measured on 16,384 rows: 2.7 -> 1.9 ms binary, 5.7 -> 4.0 ms text; the
     concatenation itself 0.02 ms."""
     out: list = []
-    run: list = []
-    for piece in pieces + [None]:
-        if isinstance(piece, pa.RecordBatch):
-            run.append(piece)
-            continue
-        if run:
-            out.append(run[0] if len(run) == 1 else pa.concat_batches(run))
-            run = []
-        if piece is not None:
-            out.append(piece)
+    for arrow, run in itertools.groupby(pieces, key=lambda p: isinstance(p, pa.RecordBatch)):
+        run = list(run)
+        out += [run[0] if len(run) == 1 else pa.concat_batches(run)] if arrow else run
     return out
 
 

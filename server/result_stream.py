@@ -20,7 +20,7 @@ import select
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
 CHUNK_ROWS = 16384   # rows per write: ~0.9 MB for four columns, which stays in cache to the kernel's copy
-_WAIT_S = 0.2        # how often a writer blocked on a client that is not reading checks `stopped`
+_WAIT_S = 0.2        # how often a writer blocked on a client that is not reading asks whether the session closed
 
 
 class SocketWriter:
@@ -70,7 +70,6 @@ class LoopWriter:
 
     def __init__(self, writer: asyncio.StreamWriter, loop, closed) -> None:
         self._writer, self._loop, self._closed = writer, loop, closed
-        self.farewell = b""      # unused: terminate() writes through the transport, after any chunk
 
     async def _write(self, data: bytes) -> None:
         self._writer.write(data)
@@ -87,7 +86,7 @@ class LoopWriter:
                     raise ConnectionError("the session is closed") from None
 
     def close(self) -> None:
-        pass
+        """Nothing to release; terminate() writes its FATAL through the transport itself."""
 
 
 def can_write_directly(transport) -> bool:
