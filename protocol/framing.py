@@ -70,8 +70,9 @@ class FrontendFramer:
             yield m
 
 
-def split_backend(data: bytes):
+def split_backend(data: bytes | memoryview):
     """Split bytes a server wrote into (type byte, body) pairs: for tests and tools."""
+    data = bytes(data)   # the encoders hand out views; pairs of bytes are what decoders take
     pos = 0
     while pos + 5 <= len(data):
         (length,) = _LEN.unpack_from(data, pos + 1)

@@ -12,7 +12,7 @@ import pyarrow.compute  # noqa: F401
 
 from redduck.protocol import types as T
 from redduck.protocol.codecs import values
-from redduck.protocol.codecs.arrow_binary import encode_binary_array, framed_fixed
+from redduck.protocol.codecs.arrow_binary import encode_binary_array, fixed_values
 from redduck.protocol.codecs.arrow_text import encode_text_array, to_binary
 from redduck.protocol.codecs.copy_format import copy_out_rows
 from redduck.protocol.codecs.datarow import encode_datarows, encode_rows_python, frame_elements
@@ -86,23 +86,24 @@ def _merged(pieces: list) -> list:
     return out
 
 
-def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UTC") -> bytes:
+def encode_pieces(pieces: list, columns: list, formats: list[int], tz: str = "UTC") -> bytes | memoryview:
+    """DataRows of every piece, as one bytes-like object (a view of the rows as encoded where
+    that spares a copy of them)."""
     oids = [c.wire_codec for c in columns]
     out = []
     for piece in _merged(pieces):
         if isinstance(piece, pa.RecordBatch):
-            cols, framed = [], []
+            cols = []
             for a, o, f, c in zip(piece.columns, oids, formats, columns):
-                pre = framed_fixed(a, o) if f == 1 else None
-                framed.append(pre is not None)
-                cols.append(pre if pre is not None else encode_binary_array(a, o) if f == 1 else
+                fixed = fixed_values(a, o) if f == 1 else None
+                cols.append(fixed if fixed is not None else encode_binary_array(a, o) if f == 1 else
                             to_binary(format_floats_to(a, c.float_digits)) if c.float_digits else
                             encode_text_array(a, o, tz))
-            out.append(encode_datarows(cols, piece.num_rows, framed))
+            out.append(encode_datarows(cols, piece.num_rows))
         else:
             encoders = [_python_encoder(o, f, tz, c.float_digits) for o, f, c in zip(oids, formats, columns)]
             out.append(encode_rows_python(piece, encoders))
-    return b"".join(out)
+    return out[0] if len(out) == 1 else b"".join(out)
 
 
 def encode_copy_pieces(pieces: list, columns: list, opts, tz: str = "UTC", first_prefix: bytes = b"") -> list[bytes]:

@@ -9,7 +9,7 @@ from .. import types as T
 from . import values
 from .arrow_compound import intervals_binary, lists_binary
 from .arrow_text import to_binary
-from .datarow import rows_of_equal_width
+from .datarow import Fixed, rows_of_equal_width
 
 _US_2000 = 946_684_800_000_000  # 2000-01-01 in Unix microseconds
 _DAYS_2000 = 10_957
@@ -39,30 +39,23 @@ def _numbers(arr: pa.Array, dtype: str) -> np.ndarray:
     return filled.to_numpy(zero_copy_only=False).astype(dtype)
 
 
-def framed_fixed(arr: pa.Array, oid: int) -> pa.Array | None:
-    """A fixed-width column without NULLs, already framed for DataRow: each value as
-    int32 length + bytes, in one NumPy pass (halves the work of joining a row)."""
+def fixed_values(arr: pa.Array, oid: int) -> Fixed | None:
+    """A fixed-width column without NULLs as the values that DataRow rows take in as they
+    are built (datarow.Fixed), in their native dtype: the rows' assignment byte-swaps."""
     t = arr.type
     if arr.null_count or pa.types.is_dictionary(t):
         return None
     if oid in _FIXED and (pa.types.is_integer(t) or pa.types.is_floating(t)):
-        vals = _numbers(arr, _FIXED[oid])
-    elif oid in (T.TIMESTAMP, T.TIMESTAMPTZ) and pa.types.is_timestamp(t):
-        us = arr.cast(pa.timestamp("us", t.tz)).cast(pa.int64())
-        vals = (_numbers(us, "i8") - _US_2000).astype(">i8")
-    elif oid == T.DATE and pa.types.is_date32(t):
-        vals = (_numbers(arr.cast(pa.int32()), "i8") - _DAYS_2000).astype(">i4")
-    elif oid == T.BOOL and pa.types.is_boolean(t):
-        vals = _numbers(arr, "u1")
-    else:
-        return None
-    n = len(vals)
-    raw = np.ascontiguousarray(vals).view(np.uint8).reshape(n, -1)
-    w = raw.shape[1]
-    out = np.empty((n, 4 + w), dtype=np.uint8)
-    out[:, :4] = np.frombuffer(np.array([w], ">i4").tobytes(), np.uint8)
-    out[:, 4:] = raw
-    return rows_of_equal_width(out)
+        return Fixed(arr.to_numpy(zero_copy_only=False), np.dtype(_FIXED[oid]))
+    if oid in (T.TIMESTAMP, T.TIMESTAMPTZ) and pa.types.is_timestamp(t):
+        us = arr.cast(pa.timestamp("us", t.tz)).cast(pa.int64()).to_numpy(zero_copy_only=False)
+        return Fixed(us - _US_2000, np.dtype(">i8"))
+    if oid == T.DATE and pa.types.is_date32(t):
+        days = arr.cast(pa.int32()).to_numpy(zero_copy_only=False)
+        return Fixed(days.astype(np.int64) - _DAYS_2000, np.dtype(">i4"))
+    if oid == T.BOOL and pa.types.is_boolean(t):
+        return Fixed(arr.to_numpy(zero_copy_only=False), np.dtype("u1"))
+    return None
 
 
 def encode_binary_array(arr: pa.Array, oid: int) -> pa.Array:

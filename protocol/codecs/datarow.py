@@ -1,7 +1,7 @@
 """Encoded columns → the DataRow messages of a whole batch, as one bytes object."""
 from __future__ import annotations
 
-import itertools
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -34,9 +34,17 @@ def _int32_matrix(v: np.ndarray) -> np.ndarray:
     return v.astype(">i4").view(np.uint8).reshape(-1, 4)
 
 
-def _as_matrix(col: pa.Array, lengths: np.ndarray) -> np.ndarray | None:
-    """A binary column whose values all have one width and no NULLs, as an (n, w) uint8
-    view of its data; None otherwise."""
+class Fixed(NamedTuple):
+    """A column without NULLs whose values all take `wire` bytes: `values`, (n,) in any dtype
+    that numpy casts to `wire` ('>i4' from int32, 'V9' from a view of 9-byte strings …). The
+    cast, byte swap included, happens as the values are written into their rows."""
+    values: np.ndarray
+    wire: np.dtype
+
+
+def _as_fixed(col: pa.Array, lengths: np.ndarray) -> Fixed | None:
+    """A binary column whose values all have one width and no NULLs, as a Fixed view of its
+    data; None otherwise."""
     n = len(col)
     if col.null_count or n == 0 or lengths.min() != lengths.max():
         return None
@@ -44,48 +52,76 @@ def _as_matrix(col: pa.Array, lengths: np.ndarray) -> np.ndarray | None:
     start = int(np.frombuffer(col.buffers()[1], dtype=np.int32, count=1, offset=col.offset * 4)[0])
     data = col.buffers()[2]
     if data is None or w == 0:
-        return np.empty((n, 0), dtype=np.uint8)
-    return np.frombuffer(data, dtype=np.uint8, count=n * w, offset=start).reshape(n, w)
+        return Fixed(np.empty(n, dtype="V0"), np.dtype("V0"))
+    return Fixed(np.frombuffer(data, dtype=f"V{w}", count=n, offset=start), np.dtype(f"V{w}"))
 
 
-def _coalesced(segments: list) -> list:
-    """Adjacent fixed-width segments ((n, w) matrices) as one: the join below then copies
-    a row in fewer, larger pieces, and a batch of fixed-width columns needs no join."""
-    out = []
-    for fixed, run in itertools.groupby(segments, key=lambda seg: isinstance(seg, np.ndarray)):
-        run = list(run)
-        out += [np.hstack(run) if len(run) > 1 else run[0]] if fixed else run
-    return out
+class _RowRun:
+    """The fixed-width stretch of every row between two values of varying width: a NumPy
+    record per row, each field written by one strided assignment. Building the rows this
+    way, instead of framing each column and then joining or stacking them, touches each
+    output byte once (asyncpg's 1M-row fetch: 180 -> 30 ms of encoding)."""
+
+    def __init__(self) -> None:
+        self.fields: list[tuple[str, np.dtype]] = []
+        self.values: list = []
+
+    def add(self, wire, value) -> None:
+        wire = np.dtype(wire)
+        if wire.itemsize:
+            self.fields.append((f"f{len(self.fields)}", wire))
+            self.values.append(value)
+
+    def build(self, n: int) -> np.ndarray:
+        """(n, width) uint8 rows."""
+        rows = np.empty(n, dtype=np.dtype(self.fields))
+        for (name, _), value in zip(self.fields, self.values):
+            rows[name] = value
+        return rows.view(np.uint8).reshape(n, -1)
 
 
-def encode_datarows(columns: list[pa.Array], num_rows: int, framed: list[bool] | None = None) -> bytes:
+def encode_datarows(columns: list, num_rows: int) -> bytes | memoryview:
     """All DataRows of one batch: 'D', int32 length, int16 count, then (int32 len, bytes)….
-    A column marked `framed` already carries its int32 length before each value."""
+    A column is a binary Arrow array of its encoded values (NULLs where NULL), or Fixed.
+    Returns a bytes-like object; no copy of the rows is made to turn it into bytes."""
     if num_rows == 0:
         return b""
-    ncols = len(columns)
-    segments = []   # in row order: (n, w) uint8 matrices, or binary arrays of varying width
-    total = np.full(num_rows, 4 + 2, dtype=np.int64)
-    for i, col in enumerate(columns):
-        lengths = _lengths(col)
-        if framed and framed[i]:
-            total += lengths
+    cols = []
+    total = np.int64(4 + 2)            # a row's length, less its type byte: a scalar while it is one
+    for col in columns:
+        if isinstance(col, Fixed):
+            total = total + 4 + col.wire.itemsize
         else:
-            total += 4 + np.maximum(lengths, 0)
-            segments.append(_int32_matrix(lengths))
-        fixed = _as_matrix(col, lengths)
-        segments.append(fixed if fixed is not None else col.fill_null(b"") if col.null_count else col)
-    header = np.empty((num_rows, 7), dtype=np.uint8)
-    header[:, 0] = ord("D")
-    header[:, 1:5] = total.astype(">i4").view(np.uint8).reshape(-1, 4)
-    header[:, 5:7] = np.frombuffer(np.array([ncols], ">i2").tobytes(), np.uint8)
-    parts = _coalesced([header, *segments])
+            lengths = _lengths(col)
+            fixed = _as_fixed(col, lengths)
+            if fixed is not None:
+                col = fixed
+                total = total + 4 + fixed.wire.itemsize
+            else:
+                total = total + 4 + np.maximum(lengths, 0)
+                col = (col.fill_null(b"") if col.null_count else col, lengths)
+        cols.append(col)
+    run, parts = _RowRun(), []
+    run.add("u1", ord("D"))
+    run.add(">i4", total)
+    run.add(">i2", len(columns))
+    for col in cols:
+        if isinstance(col, Fixed):
+            run.add(">i4", col.wire.itemsize)
+            run.add(col.wire, col.values)
+        else:
+            values, lengths = col
+            run.add(">i4", lengths)
+            parts += [run.build(num_rows), values]
+            run = _RowRun()
+    if run.fields:
+        parts.append(run.build(num_rows))
     if len(parts) == 1:
-        return np.ascontiguousarray(parts[0]).tobytes()
+        return memoryview(parts[0]).cast("B").toreadonly()
     joined = pc.binary_join_element_wise(
         *[rows_of_equal_width(p) if isinstance(p, np.ndarray) else p for p in parts], b"")
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=num_rows + 1, offset=joined.offset * 4)
-    return joined.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
+    return memoryview(joined.buffers()[2]).cast("B").toreadonly()[int(offsets[0]):int(offsets[-1])]
 
 
 def frame_elements(type_byte: bytes, arr: pa.Array) -> bytes:

@@ -106,15 +106,23 @@ def test_datarows_of_fixed_width_columns_equal_per_row(columns):
     assert encode_datarows(arrays, 3) == py
 
 
-def test_framed_fixed_columns_give_the_same_datarows():
-    from redduck.protocol.codecs.arrow_binary import framed_fixed
-    a = pa.array([1, 2, 3], pa.int32())
+def test_fixed_columns_give_the_same_datarows():
+    from redduck.protocol.codecs.arrow_binary import fixed_values
+    a = pa.array([1, -2, 3], pa.int32())
+    f = pa.array([1.5, -0.0, 1e300], pa.float64())
     ts = pa.array([dt.datetime(2020, 1, 1), dt.datetime(2021, 5, 6, 7, 8, 9), dt.datetime(1999, 1, 1)], pa.timestamp("us"))
+    day = pa.array([dt.date(2000, 1, 1), dt.date(1970, 1, 1), dt.date(2038, 2, 3)], pa.date32())
+    b = pa.array([True, False, True])
     s = pa.array(["x", "yy", ""], pa.string())
-    plain = [encode_binary_array(a, T.INT4), encode_binary_array(ts, T.TIMESTAMP), encode_binary_array(s, T.TEXT)]
-    framed = [framed_fixed(a, T.INT4), framed_fixed(ts, T.TIMESTAMP), encode_binary_array(s, T.TEXT)]
-    assert encode_datarows(plain, 3) == encode_datarows(framed, 3, [True, True, False])
-    assert framed_fixed(pa.array([1, None], pa.int32()), T.INT4) is None
+    cols = [(a, T.INT4), (f, T.FLOAT8), (ts, T.TIMESTAMP), (s, T.TEXT), (day, T.DATE), (b, T.BOOL)]
+    plain = [encode_binary_array(c, o) for c, o in cols]
+    fixed = [fixed_values(c, o) or encode_binary_array(c, o) for c, o in cols]
+    assert [type(c).__name__ for c in fixed] == ["Fixed"] * 3 + ["BinaryArray"] + ["Fixed"] * 2
+    rows = [tuple(values.encode_binary(v, o) for v, (_, o) in zip(r, cols)) for r in zip(*(c.to_pylist() for c, _ in cols))]
+    expected = encode_rows_python(rows, [lambda v: v] * len(cols))
+    assert encode_datarows(plain, 3) == expected
+    assert encode_datarows(fixed, 3) == expected
+    assert fixed_values(pa.array([1, None], pa.int32()), T.INT4) is None
 
 
 def test_binary_copy_fast_path_matches_field_by_field_decoding():
