@@ -501,6 +501,21 @@ def test_current_setting_follows_set(conn):
         assert conn.execute("select current_setting('application_name')").fetchone() == (name,)
 
 
+def test_current_setting_of_unknown_names_is_postgresqls(conn):
+    # DuckDB's own options are not settings a client can see: 42704, as for any unknown name
+    for name in ("streaming_buffer_size", "preserve_insertion_order", "no_such_setting", "myapp.user_id"):
+        with pytest.raises(psycopg.errors.UndefinedObject, match=f'unrecognized configuration parameter "{name}"'):
+            conn.execute(f"select current_setting('{name}')")
+        with pytest.raises(psycopg.errors.UndefinedObject):
+            conn.execute(f"select current_setting('{name}', false)")
+        # missing_ok: NULL instead (the custom-setting pattern of row-level security)
+        assert conn.execute(f"select current_setting('{name}', true)").fetchone() == (None,)
+    conn.execute("set myapp.user_id = '42'")
+    assert conn.execute("select current_setting('myapp.user_id', true), current_setting('myapp.user_id')").fetchone() \
+        == ("42", "42")
+    assert conn.execute("select current_setting('TimeZone', true) = current_setting('timezone')").fetchone() == (True,)
+
+
 def test_set_is_transactional(conn):
     conn.execute("set application_name = 'before'")
     conn.execute("begin")

@@ -1,7 +1,9 @@
 """PostgreSQL's session functions, answered from redduck's session state.
 
 `pg_backend_pid()` → the session's pid literal; `version()` → a PostgreSQL 15 string
-naming redduck and DuckDB; `current_setting('x')` → the session's value;
+naming redduck and DuckDB; `current_setting('x' [, missing_ok])` → the session's value (never one of DuckDB's own
+options, which clients cannot see: a name redduck does not know is 42704, or NULL when
+missing_ok, as in PostgreSQL);
 `current_database()` and `current_catalog` → the database's name.
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ import duckdb
 from sqlglot import exp
 
 from redduck.engine.settings import SERVER_VERSION
+from redduck.protocol.errors import UNDEFINED_OBJECT, PgError
 
 
 def version_string() -> str:
@@ -37,19 +40,27 @@ def session_functions(tree: exp.Expression, ctx) -> exp.Expression:
             return exp.cast(exp.Literal.number(ctx.pid), "INT")
         if name == "version" or isinstance(node, exp.CurrentVersion):
             return exp.Literal.string(version_string())
-        if name in ("current_setting",) and node.expressions:
-            arg = node.expressions[0]
-            if isinstance(arg, exp.Literal) and arg.is_string:
-                value = ctx.settings.get(arg.this.lower())
-                if value is None:
-                    return node
-                return exp.Literal.string(str(value))
-            # a setting named by a column (psql's \\dconfig): the session's values, looked up
-            return exp.Case(this=exp.Anonymous(this="lower", expressions=[arg.copy()]), ifs=[
-                exp.If(this=exp.Literal.string(k.lower()), true=exp.Literal.string(str(v)))
-                for k, v in sorted(ctx.settings.items())])
+        if name == "current_setting" and node.expressions:
+            return _current_setting(node.expressions, ctx.settings)
         if name in ("current_database", "current_catalog"):   # pgjdbc 42.7's getCatalog()
             return exp.Literal.string(ctx.database)
         return node
 
     return tree.transform(fix, copy=False)
+
+
+def _current_setting(args: list, settings: dict) -> exp.Expression:
+    arg, missing_ok = args[0], args[1] if len(args) > 1 else exp.false()
+    if isinstance(arg, exp.Literal) and arg.is_string:
+        value = settings.get(arg.this.lower())
+        if value is not None:
+            return exp.Literal.string(str(value))
+        if isinstance(missing_ok, exp.Boolean):
+            if missing_ok.this:
+                return exp.cast(exp.null(), "TEXT")
+            raise PgError(UNDEFINED_OBJECT, f'unrecognized configuration parameter "{arg.this}"')
+    # a setting named by a column (psql's \\dconfig), or missing_ok decided at run time: the
+    # session's values, looked up; an unknown name is NULL
+    return exp.Case(this=exp.Anonymous(this="lower", expressions=[arg.copy()]), ifs=[
+        exp.If(this=exp.Literal.string(k.lower()), true=exp.Literal.string(str(v)))
+        for k, v in sorted(settings.items())])
