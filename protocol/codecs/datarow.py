@@ -1,4 +1,4 @@
-"""Encoded columns → the DataRow messages of a whole batch, as one bytes object."""
+"""Encoded columns → the DataRow messages of a whole batch, as one bytes-like object."""
 from __future__ import annotations
 
 from typing import NamedTuple
