@@ -84,7 +84,8 @@ class Server:
                                                   limit=1 << 20, reuse_address=True)
         sock = self._server.sockets[0].getsockname()
         self.port = sock[1]
-        log.info("listening on %s:%d (database %s)", sock[0], sock[1], self.engine.name)
+        loop = "uvloop" if type(self._loop).__module__.startswith("uvloop") else "asyncio"
+        log.info("listening on %s:%d (database %s, %s event loop)", sock[0], sock[1], self.engine.name, loop)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import logging
 import os
 import sys
 import tempfile
 
+from . import event_loop
 from .config import ServerConfig
 
 
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--superuser", default=env.superuser,
                    help="the bootstrap superuser role (default: the operating-system user); its password "
                         "comes from REDDUCK_SUPERUSER_PASSWORD")
+    s.add_argument("--event-loop", default=env.event_loop, choices=list(event_loop.CHOICES),
+                   help="auto: uvloop where installed, else asyncio's own loop")
     return p
 
 
@@ -66,12 +68,17 @@ def main(argv: list[str] | None = None) -> None:
                           shutdown_grace_s=args.shutdown_grace, startup_timeout_s=args.startup_timeout,
                           tls_cert=args.tls_cert, tls_key=args.tls_key, hba_file=args.hba_file,
                           superuser=args.superuser or _os_user(),
-                          superuser_password=os.environ.get("REDDUCK_SUPERUSER_PASSWORD") or None)
+                          superuser_password=os.environ.get("REDDUCK_SUPERUSER_PASSWORD") or None,
+                          event_loop=args.event_loop)
     if args.tls_self_signed and not config.tls_cert:
         from .auth.tls import write_self_signed
         base = os.path.dirname(os.path.abspath(config.database)) if config.database != ":memory:" else None
         config.tls_cert, config.tls_key = write_self_signed(os.path.join(base or tempfile.mkdtemp(), "tls"))
         logging.getLogger("redduck.server").info("self-signed TLS certificate in %s", config.tls_cert)
+    try:
+        event_loop.loop_factory(config.event_loop)   # before the database opens: a bad choice is the user's
+    except ValueError as e:
+        sys.exit(f"redduck: {e}")
     from redduck.engine import Engine, EngineConfig
     from .app import Server
     from .auth import hba
@@ -88,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
                                  md5_passwords=any(r.method == "md5" for r in rules)))
     server = Server(config, engine)
     try:
-        asyncio.run(server.serve_until_stopped())
+        event_loop.run(server.serve_until_stopped, config.event_loop)
     except KeyboardInterrupt:
         pass
     sys.exit(0)

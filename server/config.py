@@ -41,6 +41,7 @@ class ServerConfig:
     hba_file: str | None = None
     superuser: str | None = None
     superuser_password: str | None = None
+    event_loop: str = "auto"      # server/event_loop.py: auto (uvloop where installed), uvloop, asyncio
 
     @classmethod
     def from_env(cls) -> "ServerConfig":
