@@ -441,7 +441,8 @@ class RowDescription(Message):
     fields: tuple = ()
 
     def body(self) -> bytes:
-        # one pack per field: a RowDescription goes out with every result (4.0 → 1.6 µs for one column)
+        # one pack per field: a RowDescription goes out with every result (with its fields
+        # built, one column: 4.0 → 2.4 µs)
         pack = _FIELD.pack
         return int16(len(self.fields)) + b"".join(
             f.name.encode() + pack(f.table_oid, f.column_number, f.type_oid, f.type_size, f.type_modifier, f.format)

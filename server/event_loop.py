@@ -10,22 +10,20 @@ CHOICES = ("auto", "uvloop", "asyncio")
 
 
 def loop_factory(choice: str):
-    """(name, factory) of the loop to run; uvloop asked for but missing is an error."""
+    """The chosen loop's factory; uvloop asked for but missing is an error."""
     if choice not in CHOICES:
         raise ValueError(f"unknown event loop {choice!r}: one of {', '.join(CHOICES)}")
     if choice != "asyncio":
         try:
             import uvloop
-            return "uvloop", uvloop.new_event_loop
+            return uvloop.new_event_loop
         except ImportError:
             if choice == "uvloop":
                 raise ValueError("--event-loop uvloop: uvloop is not installed") from None
-    return "asyncio", asyncio.new_event_loop
+    return asyncio.new_event_loop
 
 
-def run(main, choice: str) -> str:
+def run(main, choice: str) -> None:
     """Run the coroutine function `main` to its end on the chosen loop."""
-    name, factory = loop_factory(choice)
-    with asyncio.Runner(loop_factory=factory) as runner:
+    with asyncio.Runner(loop_factory=loop_factory(choice)) as runner:
         runner.run(main())
-    return name

@@ -1,10 +1,10 @@
 """PostgreSQL's session functions, answered from redduck's session state.
 
 `pg_backend_pid()` → the session's pid literal; `version()` → a PostgreSQL 15 string
-naming redduck and DuckDB; `current_setting('x' [, missing_ok])` → the session's value (never one of DuckDB's own
-options, which clients cannot see: a name redduck does not know is 42704, or NULL when
-missing_ok, as in PostgreSQL);
-`current_database()` and `current_catalog` → the database's name.
+naming redduck and DuckDB; `current_setting('x' [, missing_ok])` → the session's value,
+never one of DuckDB's own options (a name redduck does not know is 42704, or NULL when
+missing_ok, as in PostgreSQL); `current_database()` and `current_catalog` → the database's
+name.
 """
 from __future__ import annotations
 
